@@ -1,0 +1,1 @@
+"""Wenping (稳评): social-stability risk assessment."""

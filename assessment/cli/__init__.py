@@ -1,0 +1,29 @@
+"""`wenping` command line: one module per area registers its commands on the group below."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from assessment.errors import WenpingError
+
+
+class _Group(click.Group):
+    """Turns WenpingError into a clear message and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WenpingError as error:
+            lang = (ctx.meta.get("lang") or "zh")
+            click.echo(error.message(lang), err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+def main() -> None:
+    """稳评 Wenping: social-stability risk assessment."""
+
+
+# Each area adds one import line here; the import registers its commands on `main`.

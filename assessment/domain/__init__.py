@@ -1,0 +1,1 @@
+"""Pure domain: models and logic. Imports no streamlit, no sqlalchemy, no I/O frameworks."""

@@ -1,0 +1,131 @@
+"""Every user-facing error in one place, each with a stable code and a zh and an en message.
+
+Messages are ``str.format`` templates filled from the problem's params. A ``Location`` says where:
+file and line for rule files, question id and row for answers, sheet and row for workbooks.
+Add codes to your own section only; never renumber a code once released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Detail:
+    code: str
+    zh: str
+    en: str
+
+
+class ErrorCode(Enum):
+    # --- expressions (EXPR-1xx)
+    EXPR_SYNTAX = Detail("EXPR-101", "表达式语法错误：{detail}", "Expression syntax error: {detail}")
+    EXPR_NOT_ALLOWED = Detail("EXPR-102", "表达式中不允许使用 {construct}", "{construct} is not allowed in an expression")
+    EXPR_UNKNOWN_NAME = Detail("EXPR-103", "表达式引用了未知名称“{name}”", "The expression refers to an unknown name '{name}'")
+    EXPR_UNKNOWN_FUNCTION = Detail("EXPR-104", "未知函数“{name}”，可用函数：{allowed}", "Unknown function '{name}'; available: {allowed}")
+    EXPR_ARITY = Detail("EXPR-105", "函数 {name} 需要 {expected} 个参数，实际为 {got} 个", "Function {name} takes {expected} arguments, got {got}")
+    EXPR_TYPE = Detail("EXPR-106", "类型错误：{detail}", "Type error: {detail}")
+    EXPR_UNKNOWN_CHOICE = Detail("EXPR-107", "“{value}”不是问题 {question} 的选项（可选：{choices}）", "'{value}' is not a choice of question {question} (choices: {choices})")
+    EXPR_TEMPLATE = Detail("EXPR-108", "说明文字模板错误：{detail}", "Text template error: {detail}")
+    EXPR_RUNTIME = Detail("EXPR-109", "表达式求值失败：{detail}", "Expression evaluation failed: {detail}")
+
+    # --- rule sets (RULES-2xx)
+    RULES_YAML = Detail("RULES-201", "YAML 格式错误：{detail}", "Malformed YAML: {detail}")
+    RULES_SCHEMA = Detail("RULES-202", "字段“{field}”不符合要求：{detail}", "Field '{field}' is invalid: {detail}")
+    RULES_MISSING_FILE = Detail("RULES-203", "缺少规则文件：{path}", "Rule file missing: {path}")
+    RULES_UNKNOWN_FACTOR = Detail("RULES-204", "引用了未知风险因素“{factor}”", "Unknown risk factor '{factor}'")
+    RULES_UNKNOWN_QUESTION = Detail("RULES-205", "引用了未知问题“{question}”", "Unknown question '{question}'")
+    RULES_DUPLICATE_ID = Detail("RULES-206", "编号“{id}”重复（首次出现于 {first}）", "Duplicate id '{id}' (first defined at {first})")
+    RULES_LEVEL_RANGE = Detail("RULES-207", "{field} 应为 1–5 的整数，实际为 {value}", "{field} must be a whole number from 1 to 5, got {value}")
+    RULES_CIRCULAR = Detail("RULES-208", "计算项存在循环引用：{cycle}", "Circular calculation: {cycle}")
+    RULES_UNKNOWN_KIND = Detail("RULES-209", "未知的事项类型“{kind}”，可选：{kinds}", "Unknown kind of matter '{kind}'; available: {kinds}")
+    RULES_UNKNOWN_MEASURE = Detail("RULES-210", "引用了未知措施“{measure}”", "Unknown measure '{measure}'")
+    RULES_BAD_VALUE = Detail("RULES-211", "{field} 的取值无效：{detail}", "Invalid value for {field}: {detail}")
+    RULES_CASE_FAILED = Detail("RULES-212", "测试用例“{case}”未通过：{detail}", "Test case '{case}' failed: {detail}")
+    RULES_RUNTIME = Detail("RULES-213", "规则 {rule} 求值结果无效：{detail}", "Rule {rule} gave an invalid result: {detail}")
+
+    # --- answers (ANS-3xx)
+    ANS_FILE = Detail("ANS-301", "无法读取答卷文件：{detail}", "Cannot read the answer file: {detail}")
+    ANS_UNKNOWN_QUESTION = Detail("ANS-302", "答卷中有问卷未定义的问题“{question}”", "The answers contain '{question}', which is not a question of this questionnaire")
+    ANS_REQUIRED = Detail("ANS-303", "此项为必填项", "This question is required")
+    ANS_TYPE = Detail("ANS-304", "应为{expected}，实际为 {got}", "Expected {expected}, got {got}")
+    ANS_RANGE = Detail("ANS-305", "取值 {value} 超出允许范围 {range}", "Value {value} is outside the allowed range {range}")
+    ANS_CHOICE = Detail("ANS-306", "“{value}”不是有效选项（可选：{choices}）", "'{value}' is not a valid choice (choices: {choices})")
+    ANS_CONSTRAINT = Detail("ANS-307", "{message}", "{message}")
+    ANS_NOT_FINITE = Detail("ANS-308", "数值必须是有限数，不能为 NaN 或无穷大", "The number must be finite, not NaN or infinity")
+    ANS_TOO_LONG = Detail("ANS-309", "文字过长：{length} 字，上限为 {limit} 字", "Text too long: {length} characters, the limit is {limit}")
+    ANS_NOT_RELEVANT = Detail("ANS-310", "此问题在当前情形下不适用，已忽略其答案", "This question does not apply here; its answer was ignored")
+    ANS_MISSING_KIND = Detail("ANS-311", "答卷未写明事项类型（kind）", "The answer file does not say the kind of matter (kind)")
+    ANS_MEASURE = Detail("ANS-312", "措施第 {row} 项：{detail}", "Measure {row}: {detail}")
+    ANS_TOO_MANY_ROWS = Detail("ANS-313", "表格行数 {rows} 超过上限 {limit}", "The table has {rows} rows; the limit is {limit}")
+
+    @property
+    def code(self) -> str:
+        return self.value.code
+
+    def text(self, lang: Lang, **params: Any) -> str:
+        template = self.value.zh if lang == "zh" else self.value.en
+        return template.format(**params)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: any of file, line, an id (rule, question, case), a field, a row, a sheet."""
+
+    file: str | None = None
+    line: int | None = None
+    id: str | None = None
+    field: str | None = None
+    row: int | None = None
+    sheet: str | None = None
+
+    def render(self, lang: Lang = "zh") -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        if self.sheet:
+            parts.append(f"工作表 {self.sheet}" if lang == "zh" else f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行" if lang == "zh" else f"row {self.row}")
+        inner = ", ".join(p for p in (self.id, self.field) if p)
+        if inner:
+            parts.append(f"[{inner}]")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: ErrorCode
+    params: dict[str, Any] = field(default_factory=dict)
+    where: Location = field(default_factory=Location)
+
+    def message(self, lang: Lang = "zh") -> str:
+        where = self.where.render(lang)
+        body = self.code.text(lang, **self.params)
+        return f"{where}: {body} ({self.code.code})" if where else f"{body} ({self.code.code})"
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        return {
+            "code": self.code.code,
+            "message": self.code.text(lang, **self.params),
+            "where": {k: v for k, v in vars(self.where).items() if v is not None},
+        }
+
+
+class WenpingError(Exception):
+    """One or more problems a user can fix. Entry points print them; they never show a traceback."""
+
+    def __init__(self, problems: Problem | list[Problem]):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        return "\n".join(p.message(lang) for p in self.problems)
+
+    @classmethod
+    def of(cls, code: ErrorCode, where: Location | None = None, **params: Any) -> "WenpingError":
+        return cls(Problem(code, params, where or Location()))
