@@ -63,6 +63,30 @@ class ErrorCode(Enum):
     ANS_MEASURE = Detail("ANS-312", "措施第 {row} 项：{detail}", "Measure {row}: {detail}")
     ANS_TOO_MANY_ROWS = Detail("ANS-313", "表格行数 {rows} 超过上限 {limit}", "The table has {rows} rows; the limit is {limit}")
 
+    # --- storage and workflow (STORE-5xx / AUTH-6xx)
+    STORE_NOT_FOUND = Detail("STORE-501", "{entity} {id} 不存在", "{entity} {id} does not exist")
+    STORE_CONFLICT = Detail("STORE-502", "{entity} {id} 已被他人修改（您看到的是第 {expected} 版，现在是第 {actual} 版）；您的操作未保存，请刷新后重试", "{entity} {id} was changed by someone else (you saw version {expected}, it is now {actual}); your action was not saved: reload and try again")
+    STORE_BAD_STATE = Detail("STORE-503", "{entity} {id} 当前状态为“{state}”，不能{action}", "{entity} {id} is '{state}'; it cannot be {action}")
+    STORE_FROZEN = Detail("STORE-504", "第 {number} 版已提交，内容不可更改；请在新版本中修改", "Revision {number} has been submitted and can no longer change; make a new revision")
+    STORE_OVERRIDE_REASON = Detail("STORE-505", "调整风险等级必须写明理由", "A level override needs a written reason")
+    STORE_AUDIT_BROKEN = Detail("STORE-506", "审计日志第 {seq} 条{what}：{detail}", "Audit entry {seq} {what}: {detail}")
+    STORE_DB_UNAVAILABLE = Detail("STORE-507", "无法打开数据库 {url}：{detail}", "Cannot open the database {url}: {detail}")
+    STORE_SCHEMA_OUTDATED = Detail("STORE-508", "数据库结构不是最新版本（{current} ≠ {head}），请先运行 wenping db upgrade", "The database schema is not up to date ({current} != {head}); run wenping db upgrade")
+    STORE_BUNDLE = Detail("STORE-509", "导入包无效：{detail}", "Invalid bundle: {detail}")
+    STORE_WORKBOOK = Detail("STORE-510", "工作簿有误：{detail}", "Workbook problem: {detail}")
+    STORE_DUPLICATE = Detail("STORE-511", "{entity}“{key}”已存在", "{entity} '{key}' already exists")
+    STORE_INVALID = Detail("STORE-512", "{field} 无效：{detail}", "{field} is invalid: {detail}")
+    STORE_ANSWERS_INCOMPLETE = Detail("STORE-513", "答卷尚有 {count} 个问题，不能提交", "The answers still have {count} problem(s); they cannot be submitted")
+    STORE_SCORING_UNAVAILABLE = Detail("STORE-514", "评分模块不可用：{detail}", "The scoring core is not available: {detail}")
+    AUTH_BAD_CREDENTIALS = Detail("AUTH-601", "用户名或密码错误", "Wrong user name or password")
+    AUTH_LOCKED = Detail("AUTH-602", "连续登录失败次数过多，账户锁定至 {until}", "Too many failed logins; the account is locked until {until}")
+    AUTH_DISABLED = Detail("AUTH-603", "账户已停用", "The account is disabled")
+    AUTH_PASSWORD_SHORT = Detail("AUTH-604", "密码至少需要 {min} 个字符", "The password needs at least {min} characters")
+    AUTH_PASSWORD_WEAK = Detail("AUTH-605", "密码必须同时包含字母和数字", "The password must contain both letters and digits")
+    AUTH_PASSWORD_NAME = Detail("AUTH-606", "密码不能包含用户名", "The password must not contain the user name")
+    AUTH_FORBIDDEN = Detail("AUTH-607", "用户 {user}（{role}）无权{action}：{target}", "User {user} ({role}) may not {action}: {target}")
+    AUTH_ROLE_UNIT = Detail("AUTH-608", "角色 {role} 需要{need}", "Role {role} needs {need}")
+
     @property
     def code(self) -> str:
         return self.value.code
