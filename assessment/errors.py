@@ -78,6 +78,8 @@ class ErrorCode(Enum):
     STORE_INVALID = Detail("STORE-512", "{field} 无效：{detail}", "{field} is invalid: {detail}")
     STORE_ANSWERS_INCOMPLETE = Detail("STORE-513", "答卷尚有 {count} 个问题，不能提交", "The answers still have {count} problem(s); they cannot be submitted")
     STORE_SCORING_UNAVAILABLE = Detail("STORE-514", "评分模块不可用：{detail}", "The scoring core is not available: {detail}")
+    STORE_REVISION_CHANGED = Detail("STORE-515", "事项 {matter} 第 {number} 版提交后被改动：{detail}", "Matter {matter} revision {number} was changed after submission: {detail}")
+    STORE_NOTHING_TO_DIFF = Detail("STORE-516", "事项 {matter} 没有第 {number} 版", "Matter {matter} has no revision {number}")
     AUTH_BAD_CREDENTIALS = Detail("AUTH-601", "用户名或密码错误", "Wrong user name or password")
     AUTH_LOCKED = Detail("AUTH-602", "连续登录失败次数过多，账户锁定至 {until}", "Too many failed logins; the account is locked until {until}")
     AUTH_DISABLED = Detail("AUTH-603", "账户已停用", "The account is disabled")
@@ -87,13 +89,22 @@ class ErrorCode(Enum):
     AUTH_FORBIDDEN = Detail("AUTH-607", "用户 {user}（{role}）无权{action}：{target}", "User {user} ({role}) may not {action}: {target}")
     AUTH_ROLE_UNIT = Detail("AUTH-608", "角色 {role} 需要{need}", "Role {role} needs {need}")
 
+    # --- report (REPORT-4xx)
+    REPORT_NO_LIBREOFFICE = Detail("REPORT-401", "未找到 LibreOffice（soffice），无法生成 PDF；请安装 Debian 软件包：{packages}", "LibreOffice (soffice) was not found, so no PDF can be made; install the Debian packages: {packages}")
+    REPORT_FONTS_MISSING = Detail("REPORT-402", "缺少报告所需字体 {fonts}，PDF 会用错字体；请安装 Debian 软件包：{packages}", "The report fonts {fonts} are missing, so the PDF would use wrong fonts; install the Debian packages: {packages}")
+    REPORT_PDF_FAILED = Detail("REPORT-403", "LibreOffice 未能把报告转换为 PDF（退出码 {status}）：{output}", "LibreOffice could not convert the report to PDF (exit status {status}): {output}")
+    REPORT_PDF_TIMEOUT = Detail("REPORT-404", "LibreOffice 转换 PDF 超过 {seconds} 秒仍未完成，已终止：{output}", "LibreOffice did not finish the PDF within {seconds} s and was stopped: {output}")
+    REPORT_CHART_FONT = Detail("REPORT-405", "绘制图表缺少中文字体 {font}；请安装 Debian 软件包 {packages}；如已安装，请删除 matplotlib 字体缓存 {cache} 后重试", "The chart font {font} is missing; install the Debian package {packages}; if it is installed, delete matplotlib's font cache {cache} and retry")
+
     @property
     def code(self) -> str:
         return self.value.code
 
     def text(self, lang: Lang, **params: Any) -> str:
-        template = self.value.zh if lang == "zh" else self.value.en
-        return template.format(**params)
+        """The message in `lang`; a param `x_en` replaces `x` in the English text (e.g. a translated label)."""
+        if lang == "zh":
+            return self.value.zh.format(**params)
+        return self.value.en.format(**{k: params.get(f"{k}_en", v) for k, v in params.items()})
 
 
 @dataclass(frozen=True)

@@ -27,3 +27,5 @@ def main() -> None:
 
 
 # Each area adds one import line here; the import registers its commands on `main`.
+from assessment.cli import db_cmd  # noqa: E402,F401  (db, unit, user, audit)
+from assessment.cli import assess_cmd  # noqa: E402,F401  (assess, rules, questionnaire)

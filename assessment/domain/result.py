@@ -1,0 +1,119 @@
+"""The Assessment: an immutable result that carries every number and the reason behind it.
+
+Serialised with `model_dump(mode="json")`; the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from assessment.domain.i18n_text import I18nText
+from assessment.domain.ruleset import Decision, Level, Nature, Stage
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RuleSetRef(_Frozen):
+    id: str
+    version: str
+    content_hash: str
+
+
+class FactorResult(_Frozen):
+    """One identified risk factor, before and after measures, and why."""
+
+    factor: str
+    name: I18nText
+    category: str
+    category_name: I18nText
+    nature: Nature
+    weight: float
+    rule: str  # the rule that set P and C (the strongest one that fired)
+    also_fired: tuple[str, ...]  # other rules that identified the same factor
+    because: I18nText
+    evidence: dict[str, Any]  # the answers the rule read
+    probability: int
+    impact: int
+    risk: float  # P value × C value
+    degree: str
+    residual_probability: int
+    residual_impact: int
+    residual_risk: float
+    residual_degree: str
+    measures: tuple[int, ...]  # numbers (1-based) of the counted measures applied to it
+
+
+class MeasureResult(_Frozen):
+    number: int
+    measure: str | None
+    text: I18nText
+    factors: tuple[str, ...]
+    unit: str | None
+    leader: str | None
+    deadline: date | None
+    supporting_units: str | None
+    counted: bool
+    not_counted_because: tuple[I18nText, ...]
+
+
+class FloorApplied(_Frozen):
+    floor: str
+    stage: Stage
+    min_level: Level
+    because: I18nText
+    source: str | None
+
+
+class NatureVerdict(_Frozen):
+    nature: Nature
+    label: I18nText
+    verdict: str  # pass | concern | fail
+    reasons: tuple[I18nText, ...]
+    factors: tuple[str, ...]
+
+
+class StageResult(_Frozen):
+    """Composite index and level at one stage (before or after measures)."""
+
+    index: float
+    level_by_index: Level
+    level: Level
+    level_label: I18nText
+    floors: tuple[FloorApplied, ...]
+    natures: tuple[NatureVerdict, ...]
+
+
+class DecisionAdvice(_Frozen):
+    policy: str
+    policy_label: I18nText
+    decision: Decision
+    text: I18nText
+    source: str | None
+
+
+class Assessment(_Frozen):
+    kind: str
+    kind_title: I18nText
+    matter_name: str | None
+    assessed_at: date
+    ruleset: RuleSetRef
+    answers: dict[str, Any]
+    factors: tuple[FactorResult, ...]
+    measures: tuple[MeasureResult, ...]
+    before: StageResult
+    after: StageResult
+    decision: DecisionAdvice
+    caveats: tuple[I18nText, ...]
+
+    @property
+    def level_before(self) -> Level:
+        return self.before.level
+
+    @property
+    def level_after(self) -> Level:
+        return self.after.level

@@ -1,0 +1,299 @@
+"""A rule set: scales, matrix, thresholds, factor catalogue, measure library, scoring rules, floors.
+
+Everything a locality may change is here as data; nothing in the engine holds a number of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assessment.domain.i18n_text import I18nText
+from assessment.domain.expressions import Expression, Template
+from assessment.domain.questionnaire import Choice, Expr, Question, Section
+from assessment.errors import ErrorCode, WenpingError
+
+Level = Literal["low", "medium", "high"]
+LEVELS: tuple[Level, ...] = ("low", "medium", "high")
+Nature = Literal["legality", "reasonableness", "feasibility", "controllability"]
+NATURES: tuple[Nature, ...] = ("legality", "reasonableness", "feasibility", "controllability")
+Stage = Literal["before", "after"]
+Decision = Literal["proceed", "proceed_with_conditions", "postpone", "do_not_proceed"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ScaleStep(_Strict):
+    level: int = Field(ge=1, le=5)
+    value: float = Field(gt=0, le=1)
+    label: I18nText
+    description: I18nText | None = None
+
+
+class Scales(_Strict):
+    probability: list[ScaleStep]
+    impact: list[ScaleStep]
+
+    @model_validator(mode="after")
+    def _five_ordered_steps(self) -> "Scales":
+        for name, steps in (("probability", self.probability), ("impact", self.impact)):
+            if [s.level for s in steps] != [1, 2, 3, 4, 5]:
+                raise ValueError(f"{name} needs the five levels 1..5 in order")
+            if any(a.value >= b.value for a, b in zip(steps, steps[1:])):
+                raise ValueError(f"{name} values must increase with the level")
+        return self
+
+
+class Degree(_Strict):
+    id: str
+    label: I18nText
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Matrix(_Strict):
+    """Single-factor degree: grid[probability-1][impact-1] is a degree id; degrees ordered low → high."""
+
+    degrees: list[Degree]
+    grid: list[list[str]]
+
+    @model_validator(mode="after")
+    def _grid_is_5x5_of_known_degrees(self) -> "Matrix":
+        known = {d.id for d in self.degrees}
+        if len(self.grid) != 5 or any(len(row) != 5 for row in self.grid):
+            raise ValueError("grid must be 5 rows (probability 1..5) of 5 cells (impact 1..5)")
+        unknown = {cell for row in self.grid for cell in row} - known
+        if unknown:
+            raise ValueError(f"unknown degrees in grid: {sorted(unknown)}")
+        return self
+
+    def degree(self, probability: int, impact: int) -> str:
+        return self.grid[probability - 1][impact - 1]
+
+    def rank(self, degree: str) -> int:
+        return [d.id for d in self.degrees].index(degree)
+
+
+class LevelBand(_Strict):
+    level: Level
+    label: I18nText
+    min_index: float = Field(ge=0, le=1)
+
+
+class Thresholds(_Strict):
+    """Composite index → level. `confirmed: false` puts a caveat into every result and report."""
+
+    bands: list[LevelBand]
+    confirmed: bool
+    note: I18nText
+
+    @model_validator(mode="after")
+    def _bands_cover_levels(self) -> "Thresholds":
+        if [b.level for b in self.bands] != list(LEVELS) or self.bands[0].min_index != 0:
+            raise ValueError("bands must be low (min_index 0), medium, high in that order")
+        if not self.bands[0].min_index < self.bands[1].min_index < self.bands[2].min_index:
+            raise ValueError("band thresholds must increase")
+        return self
+
+    def level_for(self, index: float) -> Level:
+        return [b.level for b in self.bands if index >= b.min_index][-1]
+
+
+class Residual(_Strict):
+    """How far measures may lower one factor, in scale levels, whatever the number of measures."""
+
+    max_probability_drop: int = Field(2, ge=0, le=4)
+    max_impact_drop: int = Field(1, ge=0, le=4)
+    custom_measure_max_drop: int = Field(1, ge=0, le=4)
+
+
+class DecisionAdvice(_Strict):
+    decision: Decision
+    text: I18nText
+
+
+class DecisionPolicy(_Strict):
+    label: I18nText
+    advice: dict[Level, DecisionAdvice]
+    source: str | None = None
+
+
+class Decisions(_Strict):
+    general: DecisionPolicy
+    investment: DecisionPolicy
+    investment_when: Expr = Field(description="True when the matter falls under the national investment rules")
+
+
+class RuleSetInfo(_Strict):
+    """ruleset.yaml"""
+
+    id: str
+    version: str
+    effective: date
+    name: I18nText
+    locality: I18nText
+    sources: list[I18nText] = []
+    scales: Scales
+    thresholds: Thresholds
+    residual: Residual = Residual()
+    decisions: Decisions
+    natures: dict[Nature, I18nText]
+
+
+class Category(_Strict):
+    id: str
+    label: I18nText
+    nature: Nature
+
+
+class Factor(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    category: str
+    name: I18nText
+    description: I18nText | None = None
+    weight: float = Field(gt=0, le=10, description="Relative importance; normalised over the factors identified")
+    impact: int = Field(ge=1, le=5, description="Default impact when a rule does not give one")
+    nature: Nature | None = Field(None, description="Which of the four checks it bears on; default: the category's")
+    critical: bool = Field(False, description="Identifying it fails its check outright (no authority, approval missing)")
+
+
+class FactorFile(_Strict):
+    """factors/*.yaml: the catalogue is the union of the files; ids are unique across them."""
+
+    categories: list[Category] = []
+    factors: list[Factor]
+
+
+class Lowering(_Strict):
+    probability: int = Field(0, ge=0, le=4)
+    impact: int = Field(0, ge=0, le=4)
+
+
+class LibraryMeasure(_Strict):
+    id: str = Field(pattern=r"^M-[A-Z0-9-]+$")
+    name: I18nText
+    description: I18nText | None = None
+    typical_unit: I18nText | None = None
+    lowers: dict[str, Lowering] = Field(min_length=1, description="factor id → levels of P and C it removes")
+
+
+class MeasureFile(_Strict):
+    """measures/*.yaml: the library is the union of the files."""
+
+    measures: list[LibraryMeasure]
+
+
+class ScoringRule(_Strict):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+    factor: str
+    when: Expr
+    probability: Expr
+    impact: Expr | None = None
+    because: I18nText
+    source: str | None = None
+
+
+class FloorRule(_Strict):
+    """A minimum level, with its reason. `type` says what triggers it."""
+
+    id: str = Field(pattern=r"^FL-[A-Z0-9-]+$")
+    type: Literal["degree", "critical", "condition"]
+    min_level: Level
+    degree: str | None = None
+    when: Expr | None = None
+    applies_to: list[Stage] = ["before", "after"]
+    because: I18nText
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _trigger_fits_type(self) -> "FloorRule":
+        if (self.type == "degree") != (self.degree is not None):
+            raise ValueError("`degree` is required for floors of type degree and allowed only for them")
+        if (self.type == "condition") != (self.when is not None):
+            raise ValueError("`when` is required for floors of type condition and allowed only for them")
+        return self
+
+
+class ScoringFile(_Strict):
+    """scoring/*.yaml: rules for one kind (kind set) or for every kind (kind None), and floors."""
+
+    kind: str | None = None
+    rules: list[ScoringRule] = []
+    floors: list[FloorRule] = []
+
+
+@dataclass(frozen=True)
+class CompiledQuestion:
+    """A question with its expressions parsed; `section_relevant` is its section's condition."""
+
+    question: Question
+    section: str
+    required: Expression
+    relevant: Expression | None
+    section_relevant: Expression | None
+    constraint: Expression | None
+    calculation: Expression | None
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: ScoringRule
+    when: Expression
+    probability: Expression
+    impact: Expression | None
+    because: dict[str, Template]
+
+
+@dataclass(frozen=True)
+class CompiledFloor:
+    floor: FloorRule
+    when: Expression | None
+    because: dict[str, Template]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of matter: the common questionnaire then its own, its rules and floors (common ones first)."""
+
+    id: str
+    title: I18nText
+    sections: tuple[Section, ...]
+    choice_lists: dict[str, tuple[Choice, ...]]
+    questions: tuple[CompiledQuestion, ...]  # in evaluation order: every question after those it reads
+    rules: tuple[CompiledRule, ...]
+    floors: tuple[CompiledFloor, ...]
+
+    def question(self, name: str) -> CompiledQuestion | None:
+        return next((q for q in self.questions if q.question.name == name), None)
+
+    def choices_of(self, question: Question) -> tuple[Choice, ...]:
+        if isinstance(question.choices, str):
+            return self.choice_lists[question.choices]
+        return tuple(question.choices or ())
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded, checked rule set, built by assessment.loader. Same folder contents, same content_hash."""
+
+    info: RuleSetInfo
+    content_hash: str
+    matrix: Matrix
+    categories: dict[str, Category]
+    factors: dict[str, Factor]
+    measures: dict[str, LibraryMeasure]
+    kinds: dict[str, Kind]
+    investment_when: Expression
+    source: str = ""
+
+    def nature_of(self, factor: Factor) -> Nature:
+        return factor.nature or self.categories[factor.category].nature
+
+    def kind(self, kind_id: str) -> Kind:
+        if kind_id not in self.kinds:
+            raise WenpingError.of(ErrorCode.RULES_UNKNOWN_KIND, kind=kind_id, kinds=", ".join(sorted(self.kinds)))
+        return self.kinds[kind_id]
