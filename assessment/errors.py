@@ -69,7 +69,7 @@ class ErrorCode(Enum):
     STORE_BAD_STATE = Detail("STORE-503", "{entity} {id} 当前状态为“{state}”，不能{action}", "{entity} {id} is '{state}'; it cannot be {action}")
     STORE_FROZEN = Detail("STORE-504", "第 {number} 版已提交，内容不可更改；请在新版本中修改", "Revision {number} has been submitted and can no longer change; make a new revision")
     STORE_OVERRIDE_REASON = Detail("STORE-505", "调整风险等级必须写明理由", "A level override needs a written reason")
-    STORE_AUDIT_BROKEN = Detail("STORE-506", "审计日志第 {seq} 条{what}：{detail}", "Audit entry {seq} {what}: {detail}")
+    STORE_AUDIT_BROKEN = Detail("STORE-506", "审计日志第 {seq} 条有误（{what}）：{detail}", "Audit entry {seq} {what}: {detail}")
     STORE_DB_UNAVAILABLE = Detail("STORE-507", "无法打开数据库 {url}：{detail}", "Cannot open the database {url}: {detail}")
     STORE_SCHEMA_OUTDATED = Detail("STORE-508", "数据库结构不是最新版本（{current} ≠ {head}），请先运行 wenping db upgrade", "The database schema is not up to date ({current} != {head}); run wenping db upgrade")
     STORE_BUNDLE = Detail("STORE-509", "导入包无效：{detail}", "Invalid bundle: {detail}")
@@ -87,7 +87,7 @@ class ErrorCode(Enum):
     AUTH_PASSWORD_WEAK = Detail("AUTH-605", "密码必须同时包含字母和数字", "The password must contain both letters and digits")
     AUTH_PASSWORD_NAME = Detail("AUTH-606", "密码不能包含用户名", "The password must not contain the user name")
     AUTH_FORBIDDEN = Detail("AUTH-607", "用户 {user}（{role}）无权{action}：{target}", "User {user} ({role}) may not {action}: {target}")
-    AUTH_ROLE_UNIT = Detail("AUTH-608", "角色 {role} 需要{need}", "Role {role} needs {need}")
+    AUTH_ROLE_UNIT = Detail("AUTH-608", "角色 {role} 需要指定：{need}", "Role {role} needs: {need}")
 
     # --- report (REPORT-4xx)
     REPORT_NO_LIBREOFFICE = Detail("REPORT-401", "未找到 LibreOffice（soffice），无法生成 PDF；请安装 Debian 软件包：{packages}", "LibreOffice (soffice) was not found, so no PDF can be made; install the Debian packages: {packages}")

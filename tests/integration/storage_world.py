@@ -1,0 +1,156 @@
+"""A small world for the storage and workflow tests: a jurisdiction tree, users of every role, a fake
+scorer, and helpers that bring a matter into any state through the services."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping, Sequence
+
+import pytest
+
+from assessment.errors import ErrorCode, Location, Problem
+from assessment.services import admin, review, submissions
+from assessment.services.permissions import SYSTEM, Principal
+from assessment.services.scoring import Scored
+from assessment.storage.uow import Database
+
+PASSWORD = "correct-horse-42"
+LEVEL_DOWN = {"high": "medium", "medium": "low", "low": "low"}
+
+
+class FakeScorer:
+    """Level = answers["risk"]; any measure lowers it one step. `summary` is required."""
+
+    def kinds(self) -> list[str]:
+        return ["land_acquisition", "policy"]
+
+    def check(self, kind: str, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        problems = []
+        if not answers.get("summary"):
+            problems.append(Problem(ErrorCode.ANS_REQUIRED, {}, Location(id="summary")))
+        return dict(answers), problems
+
+    def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping], at: datetime) -> Scored:
+        before = answers.get("risk", "low")
+        after = LEVEL_DOWN[before] if measures else before
+        index = {"low": 0.2, "medium": 0.5, "high": 0.8}
+        doc = {"kind": kind, "ruleset": {"id": "fake", "version": "1", "content_hash": "f" * 64},
+               "level_before": before, "level_after": after, "index_before": index[before],
+               "index_after": index[after], "factors": [{"factor": f"risk_{before}"}],
+               "measures": list(measures), "assessed_at": at.isoformat()}
+        return Scored.from_document(doc, model_version="none")
+
+
+# unit code → (name, kind, parent)
+UNITS = {
+    "C": ("示范市", "city", None),
+    "D1": ("东区", "district", "C"),
+    "D2": ("西区", "district", "C"),
+    "T1": ("东区城关街道", "town", "D1"),
+    "D1-ZJ": ("东区住建局", "department", "D1"),
+    "D2-ZJ": ("西区住建局", "department", "D2"),
+    "T1-OFFICE": ("城关街道党政办", "department", "T1"),
+}
+# who → (role, unit)
+USERS = {
+    "sub_own": ("submitter", "D1-ZJ"),
+    "sub_other": ("submitter", "D2-ZJ"),
+    "rev_in": ("reviewer", "D1"),
+    "rev_city": ("reviewer", "C"),
+    "rev_out": ("reviewer", "D2"),
+    "admin": ("admin", None),
+}
+
+
+def build_world(database: Database) -> None:
+    for code, (name, kind, parent) in UNITS.items():
+        admin.add_unit(database.uow(), SYSTEM, code=code, name=name, kind=kind, parent_code=parent)
+    for username, (role, unit) in USERS.items():
+        admin.add_user(database.uow(), SYSTEM, username=username, password=PASSWORD, role=role, unit_code=unit)
+
+
+@dataclass
+class World:
+    db: Database
+    scorer: FakeScorer
+
+    def who(self, username: str) -> Principal:
+        return admin.principal_for(self.db.uow(read_only=True), username)
+
+    def new_matter(self, state: str = "draft", *, risk: str = "high", measures: bool = True, title: str = "旧城改造",
+                   owner: str = "sub_own") -> int:
+        """A matter of D1-ZJ in the given state, made through the services."""
+        sub, rev = self.who(owner), self.who("rev_in")
+        m = submissions.create_matter(self.db.uow(), sub, kind="land_acquisition", title=title)
+        submissions.save_draft(self.db.uow(), sub, m.id, {"summary": "拆迁 120 户", "risk": risk}, section="basics")
+        if measures:
+            submissions.save_measures(self.db.uow(), sub, m.id, [
+                {"measure": "M-COMP-01", "title": "提高补偿标准", "responsible_unit": "东区住建局",
+                 "responsible_leader": "张三", "deadline": "2026-12-31"}])
+        if state == "draft":
+            return m.id
+        submissions.submit(self.db.uow(), sub, m.id, self.scorer)
+        if state == "submitted":
+            return m.id
+        review.start_review(self.db.uow(), rev, m.id, expected_version=self.version(m.id))
+        if state == "in_review":
+            return m.id
+        if state == "returned":
+            review.return_for_revision(self.db.uow(), rev, m.id, expected_version=self.version(m.id), reason="补充材料")
+            return m.id
+        assert state == "approved", state
+        review.approve(self.db.uow(), rev, m.id, expected_version=self.version(m.id), decision="proceed_with_conditions")
+        return m.id
+
+    def detail(self, matter_id: int):
+        return submissions.get_matter(self.db.uow(read_only=True), SYSTEM, matter_id)
+
+    def version(self, matter_id: int) -> int:
+        return self.detail(matter_id).summary.version
+
+    def audit_count(self) -> int:
+        with self.db.uow(read_only=True) as uow:
+            return uow.audit.count()
+
+
+@pytest.fixture(scope="session")
+def _world_sqlite(_sqlite_template, tmp_path_factory):
+    path = tmp_path_factory.mktemp("world") / "world.db"
+    shutil.copyfile(_sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    build_world(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _world_postgres(postgres_url, _postgres_template):
+    from conftest import _create_database, _with_database
+
+    _create_database(postgres_url, "wenping_world", template=_postgres_template)
+    database = Database(_with_database(postgres_url, "wenping_world"))
+    build_world(database)
+    database.dispose()
+    return "wenping_world"
+
+
+@pytest.fixture
+def world(backend, tmp_path, request):
+    from conftest import _counter, _create_database, _drop_database, _with_database
+
+    if backend == "sqlite":
+        target = tmp_path / "world.db"
+        shutil.copyfile(request.getfixturevalue("_world_sqlite"), target)
+        url, cleanup = f"sqlite:///{target}", None
+    else:
+        server = request.getfixturevalue("postgres_url")
+        name = f"wenping_w_{next(_counter)}"
+        _create_database(server, name, template=request.getfixturevalue("_world_postgres"))
+        url, cleanup = _with_database(server, name), (server, name)
+    database = Database(url)
+    yield World(database, FakeScorer())
+    database.dispose()
+    if cleanup:
+        _drop_database(*cleanup)
