@@ -1,0 +1,31 @@
+# Quick start: `make run` (set up, then start the app on SQLite with demo data) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup system-deps bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: $(STAMP)
+	$(BIN)/wenping assess examples/land_expropriation.yaml
+
+test: $(STAMP) system-deps
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/score.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
