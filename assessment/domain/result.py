@@ -96,6 +96,27 @@ class DecisionAdvice(_Frozen):
     source: str | None
 
 
+class ModelReason(_Frozen):
+    """One feature's push on the model's estimate (log-odds; positive raises the probability)."""
+
+    feature: str
+    label: I18nText
+    contribution: float
+    value: float | str | None
+
+
+class ModelOpinion(_Frozen):
+    """The learned model's second opinion. It never changes the rules' level; it may flag a disagreement."""
+
+    version: str
+    trained_on_simulated_data: bool
+    caveat: I18nText | None  # shown wherever the opinion is shown, e.g. "trained on simulated data"
+    probability: float  # of a stability event within 12 months
+    suggested_level: Level
+    reasons: tuple[ModelReason, ...]
+    disagreement: I18nText | None
+
+
 class Assessment(_Frozen):
     kind: str
     kind_title: I18nText
@@ -109,6 +130,7 @@ class Assessment(_Frozen):
     after: StageResult
     decision: DecisionAdvice
     caveats: tuple[I18nText, ...]
+    model: ModelOpinion | None = None  # the learned model's opinion, when a model is in use
 
     @property
     def level_before(self) -> Level:

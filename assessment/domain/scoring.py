@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from assessment.domain.answers import validate_answers
 from assessment.domain.i18n_text import I18nText
@@ -21,6 +21,7 @@ from assessment.domain.result import (
     FactorResult,
     FloorApplied,
     MeasureResult,
+    ModelOpinion,
     NatureVerdict,
     RuleSetRef,
     StageResult,
@@ -29,15 +30,21 @@ from assessment.domain.ruleset import LEVELS, NATURES, CompiledRule, Kind, Level
 from assessment.errors import ErrorCode, Location, WenpingError
 
 
+class SecondOpinion(Protocol):
+    """A learned model (assessment.model) that gives its opinion on a scored matter; the domain needs no sklearn."""
+
+    def opinion(self, kind: str, values: Mapping[str, Any], assessment: Assessment) -> ModelOpinion: ...
+
+
 def assess(ruleset: RuleSet, kind_id: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]] | None,
-           *, assessed_at: date, partial: bool = False) -> Assessment:
+           *, assessed_at: date, partial: bool = False, model: SecondOpinion | None = None) -> Assessment:
     """Validate raw answers and measures, then score them. Raises WenpingError with every problem found."""
     kind = ruleset.kind(kind_id)
     validated = validate_answers(kind, answers, partial=partial)
     planned, measure_problems = validate_measures(ruleset, measures)
     if validated.problems or measure_problems:
         raise WenpingError(validated.problems + measure_problems)
-    return score(ruleset, kind, validated.values, planned, assessed_at=assessed_at)
+    return score(ruleset, kind, validated.values, planned, assessed_at=assessed_at, model=model)
 
 
 @dataclass(frozen=True)
@@ -48,8 +55,8 @@ class _Hit:
 
 
 def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Sequence[PlannedMeasure],
-          *, assessed_at: date) -> Assessment:
-    """Score validated values (see answers.validate_answers) and validated measures."""
+          *, assessed_at: date, model: SecondOpinion | None = None) -> Assessment:
+    """Score validated values (see answers.validate_answers) and validated measures; `model` adds its opinion."""
     hits = _identify(ruleset, kind, values)
     measure_results = _measure_results(ruleset, measures, assessed_at)
     drops = _drops(ruleset, measures, measure_results, hits)
@@ -60,7 +67,7 @@ def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Seq
     )
     before = _stage(ruleset, kind, factors, values, display, "before")
     after = _stage(ruleset, kind, factors, values, display, "after")
-    return Assessment(
+    assessment = Assessment(
         kind=kind.id,
         kind_title=kind.title,
         matter_name=values.get("matter_name"),
@@ -74,6 +81,8 @@ def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Seq
         decision=_decision(ruleset, values, after.level),
         caveats=() if ruleset.info.thresholds.confirmed else (ruleset.info.thresholds.note,),
     )
+    # The opinion is added beside the rules' result; it never changes a level.
+    return assessment.model_copy(update={"model": model.opinion(kind.id, values, assessment)}) if model else assessment
 
 
 # --- identification
