@@ -136,11 +136,13 @@ class _Builder:
         kinds = {}
         common_path = self.root / "questionnaires" / f"{COMMON}.yaml"
         common_rules, common_floors = scoring.pop(None, ([], []))
+        unreadable = False  # a kind whose questionnaire failed is not also reported as unknown
         for path in self._files("questionnaires"):
             if path.stem == COMMON:
                 continue
             kind_q, kind_data = self._model(Questionnaire, path)
             if kind_q is None:
+                unreadable = True
                 continue
             if not kind_q.kind:
                 self._add(ErrorCode.RULES_SCHEMA, self._where(path, kind_data, ("kind",)), field="kind", detail="a kind questionnaire must say its kind")
@@ -151,8 +153,8 @@ class _Builder:
                 common_rules + rules,
                 common_floors + floors,
             )
-        for kind, (rules, _) in scoring.items():
-            path, data, _ = rules[0] if rules else (self.root / "scoring", None, None)
+        for kind, (rules, floors) in ({} if unreadable else scoring).items():
+            path, data, *_ = (rules or floors)[0] if rules or floors else (self.root / "scoring", None)
             self._add(ErrorCode.RULES_UNKNOWN_KIND, self._where(path, data, ("kind",)), kind=kind, kinds=", ".join(sorted(kinds)))
         investment_when = self._expression(
             info.decisions.investment_when, _types_of(common_q.questions(), {c: tuple(v) for c, v in common_q.choice_lists.items()}),
@@ -265,6 +267,8 @@ class _KindCompiler:
         located = self._questions(parts, choice_lists)
         types = _types_of([q for q, *_ in located], choice_lists)
         questions = self._compile_questions(located, types)
+        if not questions:  # a circular calculation: rules reading calculations cannot be checked
+            rules, floors = [], []
         kind_q = parts[-1][1]
         return Kind(
             id=kind_q.kind,
@@ -338,7 +342,7 @@ class _KindCompiler:
             cycle = error.args[1]
             question, _, path, data, loc = located[position[cycle[0]]]
             self.b._add(ErrorCode.RULES_CIRCULAR, self.b._where(path, data, loc, question.name), cycle=" → ".join(cycle))
-            return [q.name for q, *_ in located]
+            return []  # nothing more can be checked in a cycle; the load fails on the problem above
         order = []
         while sorter.is_active():
             ready = sorted(sorter.get_ready(), key=position.__getitem__)

@@ -68,6 +68,7 @@ def validate_answers(kind: Kind, raw: Mapping[str, Any], *, partial: bool = Fals
 
 
 def _apply_logic(kind: Kind, entered: dict[str, Any], problems: list[Problem], partial: bool) -> ValidatedAnswers:
+    invalid = {p.where.id for p in problems}  # given but rejected: not also reported as missing
     values: dict[str, Any] = {}
     ignored = []
     for compiled in kind.questions:  # evaluation order: what a condition reads is already settled
@@ -83,7 +84,7 @@ def _apply_logic(kind: Kind, entered: dict[str, Any], problems: list[Problem], p
         if name in ignored or not _relevant(compiled, values):
             continue
         if values[name] is None and compiled.calculation is None:
-            if not partial and compiled.required.evaluate(values) is True:
+            if not partial and name not in invalid and compiled.required.evaluate(values) is True:
                 problems.append(Problem(ErrorCode.ANS_REQUIRED, {}, _where(compiled)))
         elif compiled.constraint is not None and compiled.constraint.evaluate(values) is False:
             message = compiled.question.constraint_message

@@ -1,0 +1,131 @@
+"""Loading a rule set: a good one loads; each kind of breakage is reported with file, line and id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assessment.errors import WenpingError
+from assessment.loader import DEFAULT_RULES, load_ruleset
+from tests.unit.rule_fixtures import DEMO_QUESTIONNAIRE, DEMO_SCORING, write
+
+
+def problems_of(root: Path) -> list:
+    with pytest.raises(WenpingError) as caught:
+        load_ruleset(root)
+    return caught.value.problems
+
+
+def break_scoring(root: Path, old: str, new: str) -> None:
+    write(root, "scoring/demo.yaml", DEMO_SCORING.replace(old, new))
+
+
+def test_default_rules__load__every_kind_has_questions_and_rules():
+    ruleset = load_ruleset(DEFAULT_RULES)
+    assert ruleset.kinds, "the default rule set has kinds of matter"
+    for kind in ruleset.kinds.values():
+        assert any(q.question.name == "opposition_rate" for q in kind.questions)
+        assert any(not r.rule.id.startswith("CM-") for r in kind.rules), f"{kind.id} has rules of its own"
+
+
+def test_demo_rules__load__common_part_first_then_kind(demo_ruleset):
+    kind = demo_ruleset.kind("demo")
+    assert kind.sections[0].id == "matter" and kind.sections[-1].id == "demo_facts"
+    assert [r.rule.id for r in kind.rules][-3:] == ["DM-COMP-01", "DM-GRAVE-01", "DM-GRAVE-02"]
+
+
+def test_content_hash__a_number_changes__hash_changes(rules_dir):
+    before = load_ruleset(rules_dir).content_hash
+    break_scoring(rules_dir, "impact: 4", "impact: 3")
+    assert load_ruleset(rules_dir).content_hash != before
+
+
+def test_malformed_yaml__reported__with_file_and_line(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", "kind: demo\nrules:\n  - id: DM-X-01\n    when: [unclosed\n")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-201"
+    assert problem.where.file.endswith("scoring/demo.yaml") and problem.where.line in (4, 5)
+
+
+def test_unknown_factor__reported__with_rule_id_and_line(rules_dir):
+    break_scoring(rules_dir, "factor: interest_imbalance", "factor: compensation_too_low")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-204"
+    assert (problem.where.id, problem.where.field, problem.where.line) == ("DM-COMP-01", "factor", 4)
+    assert "compensation_too_low" in problem.message("en")
+
+
+def test_unknown_question_in_when__reported__naming_it(rules_dir):
+    break_scoring(rules_dir, 'when: "compensation_ratio < 0.9"', 'when: "compensaton_ratio < 0.9"')
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "EXPR-103" and "compensaton_ratio" in problem.message("zh")
+    assert (problem.where.id, problem.where.field, problem.where.line) == ("DM-COMP-01", "when", 5)
+
+
+@pytest.mark.parametrize("value", ["6", "0", "2.5", "true"])
+def test_probability_outside_1_to_5__reported(rules_dir, value):
+    break_scoring(rules_dir, "probability: 3", f"probability: {value}")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-207"
+    assert (problem.where.id, problem.where.field) == ("DM-GRAVE-01", "probability")
+
+
+def test_circular_calculation__reported__with_the_cycle(rules_dir):
+    text = DEMO_QUESTIONNAIRE + """
+      - name: a_value
+        type: calculate
+        label: {zh: 甲, en: A}
+        calculation: "b_value + 1"
+      - name: b_value
+        type: calculate
+        label: {zh: 乙, en: B}
+        calculation: "a_value * 2"
+"""
+    write(rules_dir, "questionnaires/demo.yaml", text)
+    problems = problems_of(rules_dir)
+    assert [p.code.code for p in problems] == ["RULES-208"]
+    assert "a_value" in problems[0].params["cycle"] and "b_value" in problems[0].params["cycle"]
+    assert problems[0].where.file.endswith("questionnaires/demo.yaml")
+
+
+def test_unknown_choice_in_rule__reported(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", DEMO_SCORING + """
+  - id: DM-CMP-01
+    factor: comparison_grievance
+    when: "comparison_risk == 'hihg'"
+    probability: 3
+    because: {zh: 攀比, en: Comparison}
+""")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "EXPR-107" and problem.where.id == "DM-CMP-01"
+
+
+def test_duplicate_rule_id__reported__naming_the_first(rules_dir):
+    break_scoring(rules_dir, "id: DM-GRAVE-01", "id: DM-COMP-01")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-206" and problem.params["first"].endswith("scoring/demo.yaml:3")
+
+
+def test_schema_error__reported__with_field_path(rules_dir):
+    break_scoring(rules_dir, "    impact: 4\n", "    impact: 4\n    severity: high\n")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-202" and problem.where.field == "rules.0.severity"
+
+
+def test_template_attribute_access__refused(rules_dir):
+    break_scoring(rules_dir, "涉及坟墓{graves}座\"", "涉及坟墓{graves.__class__}座\"")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "EXPR-108" and problem.where.id == "DM-GRAVE-01"
+
+
+def test_several_problems__all_reported_at_once(rules_dir):
+    text = DEMO_SCORING.replace("factor: interest_imbalance", "factor: nope").replace("probability: 3", "probability: 9")
+    write(rules_dir, "scoring/demo.yaml", text)
+    assert {p.code.code for p in problems_of(rules_dir)} == {"RULES-204", "RULES-207"}
+
+
+def test_scoring_for_unknown_kind__reported(rules_dir):
+    write(rules_dir, "scoring/ghost.yaml", "kind: ghost\nrules: []\n")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-209" and problem.params["kind"] == "ghost"

@@ -1,0 +1,147 @@
+"""The engine: factors and reasons, index and level, floors, measures and residual risk, decision advice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from assessment.domain.scoring import assess
+from assessment.errors import WenpingError
+from assessment.loader import load_ruleset
+from tests.unit.rule_fixtures import CALM_ANSWERS, DEMO_SCORING, write
+
+DAY = date(2026, 11, 25)
+OWNED = {"unit": "区住房和城乡建设局", "leader": "王建国（副区长）", "deadline": date(2027, 3, 31)}
+
+
+def run(ruleset, measures=(), **answers):
+    return assess(ruleset, "demo", {**CALM_ANSWERS, **answers}, list(measures), assessed_at=DAY)
+
+
+def factor(result, factor_id):
+    return next(f for f in result.factors if f.factor == factor_id)
+
+
+def test_calm_matter__scores__low_and_may_proceed(demo_ruleset):
+    result = run(demo_ruleset)
+    assert result.before.level == result.after.level == "low"
+    assert result.decision.decision == "proceed" and result.decision.policy == "general"
+    # both identified whenever a survey and 30+ households exist, at their lowest probability here
+    assert [(f.factor, f.probability) for f in result.factors] == [("collective_petition", 1), ("public_opposition", 1)]
+    assert {n.nature: n.verdict for n in result.before.natures}["legality"] == "pass"
+
+
+def test_rule__fires__reason_names_the_answer_formatted(demo_ruleset):
+    found = factor(run(demo_ruleset, compensation_ratio=0.78), "interest_imbalance")
+    assert (found.probability, found.impact, found.degree, found.rule) == (4, 4, "significant", "DM-COMP-01")
+    assert found.because.zh == "补偿标准为市场评估价的78%" and found.because.en == "Compensation is 78% of market value"
+    assert found.evidence == {"compensation_ratio": 0.78}
+
+
+def test_two_rules_one_factor__strongest_sets_p_and_c__other_listed(demo_ruleset):
+    found = factor(run(demo_ruleset, compensation_ratio=0.85, majority_interest=False), "interest_imbalance")
+    assert (found.rule, found.probability, found.impact) == ("CM-BAL-02", 5, 4)
+    assert found.also_fired == ("DM-COMP-01",)
+
+
+def test_composite_index__weighted_mean_of_identified_factors(demo_ruleset):
+    # interest_imbalance 0.8×0.8 (weight 3), public_opposition 0.2×0.6 (5), collective_petition 0.2×0.6 (4)
+    result = run(demo_ruleset, compensation_ratio=0.78)
+    assert result.before.index == pytest.approx((3 * 0.64 + 5 * 0.12 + 4 * 0.12) / 12, abs=1e-4)
+    assert result.before.level_by_index == "low"
+
+
+def test_major_factor__floor__level_at_least_medium(demo_ruleset):
+    result = run(demo_ruleset, has_graves=True, graves=120)  # sensitive_timing 5×5, weight 2
+    assert factor(result, "sensitive_timing").degree == "major"
+    assert result.before.level_by_index == "low" and result.before.level == "medium"
+    assert [f.floor for f in result.before.floors] == ["FL-MAJOR-FACTOR"]
+
+
+def test_legality_failure__never_low__even_after_measures(demo_ruleset):
+    measure = {"measure": "M-LAW-02", **OWNED}
+    result = run(demo_ruleset, [measure], approvals_missing=["eia"])
+    assert result.before.level == result.after.level == "medium"
+    assert {f.floor for f in result.after.floors} == {"FL-LEGALITY"}
+    assert {n.nature: n.verdict for n in result.before.natures}["legality"] == "fail"
+
+
+def test_majority_opposed__floor__high(demo_ruleset):
+    result = run(demo_ruleset, support_rate=0.3, opposition_rate=0.55)
+    assert result.before.level == "high" and "FL-OPPOSITION-MAJORITY" in {f.floor for f in result.before.floors}
+    assert "55%" in result.before.floors[0].because.zh or any("55%" in f.because.zh for f in result.before.floors)
+    assert result.decision.decision == "postpone"
+
+
+def test_measure__with_unit_leader_deadline__lowers_probability(demo_ruleset):
+    result = run(demo_ruleset, [{"measure": "M-BAL-01", **OWNED}], compensation_ratio=0.78)
+    found = factor(result, "interest_imbalance")
+    assert (found.residual_probability, found.residual_impact, found.residual_degree) == (2, 4, "moderate")
+    assert found.measures == (1,) and result.measures[0].counted
+    assert result.after.index < result.before.index
+
+
+@pytest.mark.parametrize(("missing", "reason"), [("unit", "未明确责任单位"), ("leader", "未明确包案领导"), ("deadline", "未明确完成时限")])
+def test_measure__missing_owner_or_deadline__not_counted(demo_ruleset, missing, reason):
+    measure = {"measure": "M-BAL-01", **{k: v for k, v in OWNED.items() if k != missing}}
+    result = run(demo_ruleset, [measure], compensation_ratio=0.78)
+    assert factor(result, "interest_imbalance").residual_probability == 4
+    assert not result.measures[0].counted and result.measures[0].not_counted_because[0].zh == reason
+
+
+def test_measure__deadline_before_assessment__not_counted(demo_ruleset):
+    result = run(demo_ruleset, [{"measure": "M-BAL-01", **OWNED, "deadline": date(2026, 1, 1)}], compensation_ratio=0.78)
+    assert not result.measures[0].counted
+
+
+def test_measures__stacked__drop_capped_by_rule_set(demo_ruleset):
+    measures = [{"measure": "M-BAL-01", **OWNED}, {"measure": "M-CONS-02", **OWNED}, {"measure": "M-PET-03", **OWNED}]
+    result = run(demo_ruleset, measures, compensation_ratio=0.78, majority_interest=False)
+    found = factor(result, "interest_imbalance")  # 5 - (2 + 1) capped at 2 levels
+    assert found.probability == 5 and found.residual_probability == 3 and found.measures == (1, 2)
+
+
+def test_custom_measure__capped_at_one_level(demo_ruleset):
+    custom = {"text": "按市场评估价补足差额", "factors": ["interest_imbalance"], "lowers": {"probability": 3}, **OWNED}
+    result = run(demo_ruleset, [custom], compensation_ratio=0.78)
+    assert factor(result, "interest_imbalance").residual_probability == 3
+
+
+def test_bad_measures__all_reported_by_row(demo_ruleset):
+    measures = [{"measure": "M-NOPE-01", **OWNED}, {"text": "自拟措施"}, {"measure": "M-BAL-01", "deadline": "soon"}]
+    with pytest.raises(WenpingError) as caught:
+        run(demo_ruleset, measures)
+    assert [(p.where.row, p.code.code) for p in caught.value.problems] == [(1, "RULES-210"), (2, "ANS-312"), (3, "ANS-312")]
+
+
+def test_investment_project__medium__not_approved(demo_ruleset):
+    result = run(demo_ruleset, ndrc_project=True, support_rate=0.6, opposition_rate=0.25)
+    assert result.after.level == "medium"
+    assert (result.decision.policy, result.decision.decision) == ("investment", "do_not_proceed")
+
+
+def test_same_inputs__same_bytes__ruleset_recorded(demo_ruleset):
+    first = json.dumps(run(demo_ruleset, compensation_ratio=0.7).model_dump(mode="json"), ensure_ascii=False)
+    second = json.dumps(run(demo_ruleset, compensation_ratio=0.7).model_dump(mode="json"), ensure_ascii=False)
+    assert first == second
+    recorded = json.loads(first)["ruleset"]
+    assert recorded == {"id": "wenping-default", "version": demo_ruleset.info.version, "content_hash": demo_ruleset.content_hash}
+
+
+def test_unconfirmed_thresholds__caveat_in_result(demo_ruleset):
+    assert any("未见国家层面正式文件" in c.zh for c in run(demo_ruleset).caveats)
+
+
+def test_rule_result_out_of_range__clear_error_naming_rule(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", DEMO_SCORING.replace("probability: 3\n", "probability: \"graves\"\n"))
+    with pytest.raises(WenpingError) as caught:
+        run(load_ruleset(rules_dir), has_graves=True, graves=12)
+    assert caught.value.problems[0].code.code == "RULES-213" and "DM-GRAVE-01" in caught.value.message("en")
+
+
+def test_unknown_kind__clear_error(demo_ruleset):
+    with pytest.raises(WenpingError) as caught:
+        assess(demo_ruleset, "moon_base", CALM_ANSWERS, [], assessed_at=DAY)
+    assert caught.value.problems[0].code.code == "RULES-209" and "demo" in caught.value.message("en")
