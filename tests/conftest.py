@@ -107,22 +107,67 @@ def _with_database(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def _create_database(server_url: str, name: str, template: str | None = None) -> None:
-    from sqlalchemy import create_engine, text
+class PostgresAdmin:
+    """Creates and drops databases on the suite's server (a test database is a copy of a template)."""
 
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+
+    def _execute(self, sql: str) -> None:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(sql))
+        engine.dispose()
+
+    def create(self, name: str, template: str | None = None) -> str:
+        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return _with_database(self.server_url, name)
+
+    def drop(self, name: str) -> None:
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def fresh_name(self, prefix: str) -> str:
+        return f"{prefix}_{os.getpid()}_{next(_counter)}"
+
+
+@pytest.fixture(scope="session")
+def postgres_admin(postgres_url) -> PostgresAdmin:
+    return PostgresAdmin(postgres_url)
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres_admin) -> str:
+    from assessment.storage.db import make_engine
+    from assessment.storage.migrate import upgrade
+
+    engine = make_engine(postgres_admin.create("wenping_template"))
+    upgrade(engine)
     engine.dispose()
+    return "wenping_template"
 
 
-def _drop_database(server_url: str, name: str) -> None:
-    from sqlalchemy import create_engine, text
+@pytest.fixture
+def clone_database(backend, tmp_path, request):
+    """clone(template) → URL of a fresh copy: of a SQLite file (a Path) or of a PostgreSQL database (a name)."""
+    made: list[str] = []
 
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    def clone(template) -> str:
+        if backend == "sqlite":
+            target = tmp_path / f"db{len(made)}.db"
+            shutil.copyfile(template, target)
+            made.append(str(target))
+            return f"sqlite:///{target}"
+        admin = request.getfixturevalue("postgres_admin")
+        name = admin.fresh_name("wenping_test")
+        made.append(name)
+        return admin.create(name, template=template)
+
+    yield clone
+    if backend != "sqlite":
+        for name in made:
+            request.getfixturevalue("postgres_admin").drop(name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -136,27 +181,17 @@ def empty_db_url(backend, tmp_path, request) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    server = request.getfixturevalue("postgres_url")
-    name = f"wenping_empty_{os.getpid()}_{next(_counter)}"
-    _create_database(server, name)
-    yield _with_database(server, name)
-    _drop_database(server, name)
+    admin = request.getfixturevalue("postgres_admin")
+    name = admin.fresh_name("wenping_empty")
+    yield admin.create(name)
+    admin.drop(name)
 
 
 @pytest.fixture
-def db_url(backend, tmp_path, request) -> Iterator[str]:
+def db_url(backend, clone_database, request) -> str:
     """A URL to a database at the newest schema, fresh for each test, on SQLite and on PostgreSQL."""
-    if backend == "sqlite":
-        target = tmp_path / "wenping.db"
-        shutil.copyfile(request.getfixturevalue("_sqlite_template"), target)
-        yield f"sqlite:///{target}"
-        return
-    server = request.getfixturevalue("postgres_url")
-    template = request.getfixturevalue("_postgres_template")
-    name = f"wenping_test_{os.getpid()}_{next(_counter)}"
-    _create_database(server, name, template=template)
-    yield _with_database(server, name)
-    _drop_database(server, name)
+    template = "_sqlite_template" if backend == "sqlite" else "_postgres_template"
+    return clone_database(request.getfixturevalue(template))
 
 
 @pytest.fixture
@@ -166,3 +201,17 @@ def database(db_url):
     db = Database(db_url)
     yield db
     db.dispose()
+
+
+# --- optional system components (LibreOffice, chromium …): skip on a laptop, fail in CI ----------------
+
+
+def require(component: str, reason: str | None) -> None:
+    """Call at the top of a test needing ``component``; ``reason`` is None when it is available,
+    else why not. The test is skipped with that reason, or fails when CI=true: CI installs everything."""
+    if reason is None:
+        return
+    message = f"{component} is not available: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
