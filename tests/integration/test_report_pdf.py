@@ -1,0 +1,210 @@
+"""DOCX → PDF through LibreOffice: text, fonts, page numbers, parallel jobs, the cache and the errors.
+
+Tests that need LibreOffice skip on a machine without it and fail with CI=true (see ``require``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from tests.conftest import require
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from assessment.errors import ErrorCode, WenpingError
+from assessment.report import pdf as pdf_module
+from assessment.report.charts import WIDTH_MM, Degree, risk_matrix_png
+from assessment.report.pdf import docx_to_pdf, libreoffice_available
+from assessment.report.templates.build_template import TEMPLATE
+
+PARAGRAPH = "社会稳定风险评估应当坚持合法性、合理性、可行性和可控性原则，全面查找项目实施中可能引发群体性事件的风险点。"
+DEGREES = [Degree("low", "较小", "#b5d77f"), Degree("high", "重大", "#f8696b")]
+
+
+def render(title: str, paragraphs: int = 15) -> bytes:
+    """The committed template filled with enough Chinese text for a cover and several body pages."""
+    template = DocxTemplate(TEMPLATE)
+    chart = risk_matrix_png([("F1", 4, 4)], [("F1", 2, 2)], lang="zh", degrees=DEGREES,
+                            degree_of=lambda p, c: "high" if p * c >= 9 else "low")
+    template.render({
+        "cover": {"title": title, "unit": "某市住房和城乡建设局", "date": "2026年11月25日"},
+        "overview": [PARAGRAPH * 3] * paragraphs,
+        "factors": [{"id": "F1", "name": "补偿标准低于当地基准", "probability": "较高", "impact": "较大",
+                     "degree": "较大"}],
+        "charts": {"risk_matrix": InlineImage(template, io.BytesIO(chart), width=Mm(WIDTH_MM))},
+        "attachments": "1. 利益相关者关系图",
+    }, autoescape=True)
+    out = io.BytesIO()
+    template.save(out)
+    return out.getvalue()
+
+
+def pdftotext(pdf: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_words(pdf: Path, page: int) -> list[tuple[float, float, float, str]]:
+    """(xMin, xMax, yMin, text) of each word on one page."""
+    xml = pdftotext(pdf, "-bbox", "-f", str(page), "-l", str(page))
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    return [(float(x0), float(x1), float(y0), text) for x0, y0, x1, text in re.findall(pattern, xml)]
+
+
+def footer_line(pdf: Path, page: int) -> tuple[str, float, float]:
+    """The lowest line of a page, as (text, xMin, xMax)."""
+    words = page_words(pdf, page)
+    bottom = max(y for _, _, y, _ in words)
+    line = sorted((w for w in words if abs(w[2] - bottom) < 1), key=lambda w: w[0])
+    return " ".join(w[3] for w in line), line[0][0], line[-1][1]
+
+
+@pytest.fixture(scope="module")
+def libreoffice() -> None:
+    require("LibreOffice", libreoffice_available())
+    require("poppler-utils", None if shutil.which("pdftotext") else "pdftotext not found (apt-get install poppler-utils)")
+
+
+@pytest.fixture(scope="module")
+def report_pdf(libreoffice, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    path.write_bytes(docx_to_pdf(render("老城片区改造项目社会稳定风险评估报告")))
+    return path
+
+
+A4_WIDTH = 595.3
+LEFT_EDGE, RIGHT_EDGE = 28 / 25.4 * 72, A4_WIDTH - 26 / 25.4 * 72  # the type area, in points
+ONE_CHARACTER = 14  # 四号
+
+
+def test_docx_to_pdf__template_with_chinese_text__pdf_has_the_text(report_pdf):
+    text = pdftotext(report_pdf)
+    assert "老城片区改造项目社会稳定风险评估报告" in text
+    assert "一、评估事项概况" in text
+    assert "全面查找项目实施中可能引发群体性事件的风险点" in re.sub(r"\s", "", text)
+
+
+def test_docx_to_pdf__official_font_names__render_in_noto_cjk_not_fallbacks(report_pdf):
+    fonts = subprocess.run(["pdffonts", str(report_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts  # 仿宋_GB2312, 方正小标宋简体
+    assert "NotoSansCJK" in fonts  # 黑体
+    assert "UKai" in fonts  # 楷体_GB2312
+    assert "WenQuanYi" not in fonts and "DejaVu" not in fonts
+
+
+def test_docx_to_pdf__first_page__is_not_blank(report_pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", str(report_pdf), str(tmp_path / "p")],
+                   check=True)
+    pixels = next(tmp_path.glob("p*.pgm")).read_bytes().split(b"\n", 3)[3]  # after the PGM header
+    assert sum(1 for value in pixels if value < 128) > 200
+
+
+def test_docx_to_pdf__page_numbers__odd_right_and_even_left_one_character_in(report_pdf):
+    cover_bottom, _, _ = footer_line(report_pdf, 1)
+    assert "—" not in cover_bottom  # the cover carries no page number
+
+    odd, _, odd_right = footer_line(report_pdf, 2)
+    assert odd == "— 1 —"
+    assert odd_right == pytest.approx(RIGHT_EDGE - ONE_CHARACTER, abs=3)
+
+    even, even_left, _ = footer_line(report_pdf, 3)
+    assert even == "— 2 —"
+    assert even_left == pytest.approx(LEFT_EDGE + ONE_CHARACTER, abs=3)
+
+
+def test_docx_to_pdf__body_page__22_lines_of_28_characters(report_pdf):
+    words = page_words(report_pdf, 3)
+    lines: dict[float, str] = {}
+    for _, _, y, text in words:
+        lines[round(y)] = lines.get(round(y), "") + text
+    body = [text for y, text in sorted(lines.items())][:-1]  # the last line is the page number
+    assert len(body) == 22
+    assert max(len(text.rstrip("，。、")) for text in body) == 28  # closing punctuation may hang
+    assert all(x0 >= LEFT_EDGE - 1 for x0, _, _, _ in words)
+
+
+def test_docx_to_pdf__two_threads_at_once__both_succeed(libreoffice, tmp_path):
+    titles = ["甲项目社会稳定风险评估报告", "乙项目社会稳定风险评估报告"]
+    results: dict[str, bytes] = {}
+
+    def convert(title: str) -> None:
+        results[title] = docx_to_pdf(render(title, paragraphs=3))
+
+    threads = [threading.Thread(target=convert, args=(title,)) for title in titles]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    for title in titles:
+        assert results[title].startswith(b"%PDF")
+        path = tmp_path / f"{title}.pdf"
+        path.write_bytes(results[title])
+        assert title in pdftotext(path)
+
+
+def test_docx_to_pdf__same_bytes_twice__second_served_from_cache(libreoffice, tmp_path, monkeypatch):
+    runs = []
+    real_run = pdf_module._run
+    monkeypatch.setattr(pdf_module, "_run", lambda *args: runs.append(args) or real_run(*args))
+    docx = render("缓存测试项目社会稳定风险评估报告", paragraphs=3)
+
+    first = docx_to_pdf(docx, cache_dir=tmp_path)
+    second = docx_to_pdf(docx, cache_dir=tmp_path)
+
+    assert len(runs) == 1
+    assert second == first
+    assert [p.suffix for p in tmp_path.iterdir()] == [".pdf"]  # no temp file left behind
+
+
+def test_docx_to_pdf__soffice_not_on_path__error_names_the_debian_packages(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(WenpingError) as caught:
+        docx_to_pdf(b"PK")
+    assert caught.value.problems[0].code is ErrorCode.REPORT_NO_LIBREOFFICE
+    for message in (caught.value.message("zh"), caught.value.message("en")):
+        assert "libreoffice-writer-nogui" in message and "fonts-noto-cjk" in message
+    assert "libreoffice-writer-nogui" in libreoffice_available()
+
+
+def fake_soffice(folder: Path, script: str, monkeypatch) -> None:
+    """A stand-in soffice first on PATH, for failures LibreOffice itself will not produce on demand."""
+    path = folder / "soffice"
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    monkeypatch.setattr(pdf_module, "_require_fonts", lambda: None)
+
+
+def test_docx_to_pdf__libreoffice_fails__error_carries_its_output(tmp_path, monkeypatch):
+    fake_soffice(tmp_path, 'echo "Error: source file could not be loaded" >&2; exit 0', monkeypatch)
+    with pytest.raises(WenpingError) as caught:
+        docx_to_pdf(b"PK")
+    assert caught.value.problems[0].code is ErrorCode.REPORT_PDF_FAILED
+    assert "source file could not be loaded" in caught.value.message("en")
+
+
+def test_docx_to_pdf__libreoffice_hangs__stopped_at_the_timeout(tmp_path, monkeypatch):
+    fake_soffice(tmp_path, 'echo "loading"; exec sleep 60', monkeypatch)
+    with pytest.raises(WenpingError) as caught:
+        docx_to_pdf(b"PK", timeout=1)
+    assert caught.value.problems[0].code is ErrorCode.REPORT_PDF_TIMEOUT
+    assert "loading" in caught.value.message("en")
+
+
+def test_require_fonts__stand_in_family_missing__error_names_its_package(monkeypatch):
+    require("fontconfig", None if shutil.which("fc-list") else "fc-list not found (apt-get install fontconfig)")
+    monkeypatch.setitem(pdf_module.FONT_PACKAGES, "No Such Font SC", "fonts-no-such")
+    pdf_module._require_fonts.cache_clear()
+    try:
+        with pytest.raises(WenpingError) as caught:
+            pdf_module._require_fonts()
+    finally:
+        pdf_module._require_fonts.cache_clear()
+    assert caught.value.problems[0].code is ErrorCode.REPORT_FONTS_MISSING
+    assert "No Such Font SC" in caught.value.message("en") and "fonts-no-such" in caught.value.message("en")
