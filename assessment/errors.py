@@ -96,6 +96,17 @@ class ErrorCode(Enum):
     REPORT_PDF_TIMEOUT = Detail("REPORT-404", "LibreOffice 转换 PDF 超过 {seconds} 秒仍未完成，已终止：{output}", "LibreOffice did not finish the PDF within {seconds} s and was stopped: {output}")
     REPORT_CHART_FONT = Detail("REPORT-405", "绘制图表缺少中文字体 {font}；请安装 Debian 软件包 {packages}；如已安装，请删除 matplotlib 字体缓存 {cache} 后重试", "The chart font {font} is missing; install the Debian package {packages}; if it is installed, delete matplotlib's font cache {cache} and retry")
 
+    # --- model (MODEL-7xx)
+    MODEL_NONE = Detail("MODEL-701", "{dir} 中尚无学习模型；请先运行 wenping model train", "There is no learned model in {dir}; run wenping model train first")
+    MODEL_NOT_FOUND = Detail("MODEL-702", "{dir} 中没有模型版本 {version}", "There is no model version {version} in {dir}")
+    MODEL_MANIFEST = Detail("MODEL-703", "模型清单 {file} 缺失或无效：{detail}；模型未加载", "The model manifest {file} is missing or invalid: {detail}; the model was not loaded")
+    MODEL_TAMPERED = Detail("MODEL-704", "模型文件 {file} 与清单记录不符（sha256 应为 {expected}，实际为 {actual}），已被改动或损坏；模型未加载", "The model file {file} does not match its manifest (sha256 should be {expected}, is {actual}): it was changed or damaged; the model was not loaded")
+    MODEL_NOT_SKOPS = Detail("MODEL-705", "{file} 不是 skops 格式的模型文件（{detail}）；pickle 等其他格式一律不加载", "{file} is not a skops model file ({detail}); pickle and other formats are never loaded")
+    MODEL_UNTRUSTED = Detail("MODEL-706", "模型文件 {file} 含有不在信任清单中的类型：{types}；模型未加载", "The model file {file} contains types that are not on the trusted list: {types}; the model was not loaded")
+    MODEL_INCOMPATIBLE = Detail("MODEL-707", "模型 {version} 与当前程序不兼容（{detail}）；请运行 wenping model train 重新训练", "Model {version} does not fit this installation ({detail}); run wenping model train to train it again")
+    MODEL_POLICY = Detail("MODEL-708", "模型提示规则有误：{detail}", "The model policy is invalid: {detail}")
+    MODEL_NO_DATA = Detail("MODEL-709", "没有可用于{purpose}的数据：{detail}", "No data to {purpose}: {detail}")
+
     @property
     def code(self) -> str:
         return self.value.code
