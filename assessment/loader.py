@@ -278,6 +278,7 @@ class _KindCompiler:
             questions=questions,
             rules=tuple(r for r in (self._rule(*item, types) for item in rules) if r),
             floors=tuple(f for f in (self._floor(*item, types) for item in floors) if f),
+            choice_labels=_choice_labels([q for q, *_ in located], choice_lists),
         )
 
     def _choice_lists(self, parts) -> dict[str, tuple[Choice, ...]]:
@@ -361,7 +362,9 @@ class _KindCompiler:
         because = self.b._templates(rule.because, types, where("because"))
         if None in (when, probability) or (rule.impact is not None and impact is None) or len(because) < 2:
             return None
-        return CompiledRule(rule=rule, when=when, probability=probability, impact=impact, because=because)
+        parts = (when, probability, impact, *because.values())
+        reads = tuple(sorted(frozenset().union(*(p.names for p in parts if p is not None))))
+        return CompiledRule(rule=rule, when=when, probability=probability, impact=impact, because=because, reads=reads)
 
     def _level(self, source, field: str, types, where: Location) -> Expression | None:
         """A probability or impact: any number expression; a constant must be a whole number 1–5."""
@@ -381,6 +384,15 @@ class _KindCompiler:
         if (floor.when is not None and when is None) or len(because) < 2:
             return None
         return CompiledFloor(floor=floor, when=when, because=because)
+
+
+def _choice_labels(questions: list[Question], choice_lists: dict[str, tuple[Choice, ...]]) -> dict:
+    labels = {}
+    for question in questions:
+        if question.type in ("single_choice", "multiple_choice"):
+            choices = choice_lists.get(question.choices, ()) if isinstance(question.choices, str) else question.choices
+            labels[question.name] = {lang: {c.name: c.label.get(lang) for c in choices} for lang in ("zh", "en")}
+    return labels
 
 
 def _types_of(questions: Iterable[Question], choice_lists: dict[str, tuple[Choice, ...]]) -> dict[str, TypeInfo]:

@@ -74,9 +74,6 @@ class Matrix(_Strict):
     def degree(self, probability: int, impact: int) -> str:
         return self.grid[probability - 1][impact - 1]
 
-    def rank(self, degree: str) -> int:
-        return [d.id for d in self.degrees].index(degree)
-
 
 class LevelBand(_Strict):
     level: Level
@@ -246,6 +243,7 @@ class CompiledRule:
     probability: Expression
     impact: Expression | None
     because: dict[str, Template]
+    reads: tuple[str, ...]  # every answer it reads, for the evidence shown with a factor
 
 
 @dataclass(frozen=True)
@@ -266,6 +264,7 @@ class Kind:
     questions: tuple[CompiledQuestion, ...]  # in evaluation order: every question after those it reads
     rules: tuple[CompiledRule, ...]
     floors: tuple[CompiledFloor, ...]
+    choice_labels: dict[str, dict[str, dict[str, str]]]  # question → lang → choice name → label
 
     def question(self, name: str) -> CompiledQuestion | None:
         return next((q for q in self.questions if q.question.name == name), None)
@@ -289,6 +288,13 @@ class RuleSet:
     kinds: dict[str, Kind]
     investment_when: Expression
     source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_degree_ranks", {d.id: i for i, d in enumerate(self.matrix.degrees)})
+
+    def degree_rank(self, degree: str) -> int:
+        """0 for the lowest degree of the matrix, 4 for the highest."""
+        return self._degree_ranks[degree]
 
     def nature_of(self, factor: Factor) -> Nature:
         return factor.nature or self.categories[factor.category].nature

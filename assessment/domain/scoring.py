@@ -133,7 +133,7 @@ def _factor_result(ruleset: RuleSet, factor_id: str, fired: list[_Hit], drop: tu
         rule=top.rule.rule.id,
         also_fired=tuple(h.rule.rule.id for h in fired[1:]),
         because=I18nText(**{lang: top.rule.because[lang].render(display[lang], lang) for lang in ("zh", "en")}),
-        evidence={n: _jsonable(values.get(n)) for n in sorted(_read_by(top.rule))},
+        evidence={n: _jsonable(values.get(n)) for n in top.rule.reads},
         probability=top.probability,
         impact=top.impact,
         risk=_risk(ruleset, top.probability, top.impact),
@@ -144,11 +144,6 @@ def _factor_result(ruleset: RuleSet, factor_id: str, fired: list[_Hit], drop: tu
         residual_degree=ruleset.matrix.degree(residual_p, residual_c),
         measures=numbers,
     )
-
-
-def _read_by(rule: CompiledRule) -> frozenset[str]:
-    parts = [rule.when, rule.probability, rule.impact, *rule.because.values()]
-    return frozenset().union(*(p.names for p in parts if p is not None))
 
 
 def _risk(ruleset: RuleSet, probability: int, impact: int) -> float:
@@ -250,17 +245,16 @@ def _floor_triggered(ruleset: RuleSet, compiled, factors: list[FactorResult], va
         return compiled.when.evaluate(values) is True
     if floor.type == "critical":
         return any(ruleset.factors[f.factor].critical for f in factors)
-    threshold = ruleset.matrix.rank(floor.degree)
-    return any(ruleset.matrix.rank(f.residual_degree if stage == "after" else f.degree) >= threshold for f in factors)
+    threshold = ruleset.degree_rank(floor.degree)
+    return any(ruleset.degree_rank(f.residual_degree if stage == "after" else f.degree) >= threshold for f in factors)
 
 
 def _verdict(ruleset: RuleSet, nature: str, factors: list[FactorResult], after: bool) -> NatureVerdict:
     """fail: a critical factor or a 'major' one; concern: any factor of degree 'moderate' or above; else pass."""
-    matrix = ruleset.matrix
     mine = [f for f in factors if f.nature == nature]
     degree = lambda f: f.residual_degree if after else f.degree  # noqa: E731
-    failing = [f for f in mine if ruleset.factors[f.factor].critical or matrix.rank(degree(f)) >= matrix.rank("major")]
-    concerning = [f for f in mine if matrix.rank(degree(f)) >= matrix.rank("moderate")]
+    failing = [f for f in mine if ruleset.factors[f.factor].critical or ruleset.degree_rank(degree(f)) >= ruleset.degree_rank("major")]
+    concerning = [f for f in mine if ruleset.degree_rank(degree(f)) >= ruleset.degree_rank("moderate")]
     verdict = "fail" if failing else "concern" if concerning else "pass"
     shown = failing or concerning or mine
     reasons = tuple(_degree_reason(ruleset, f, degree(f)) for f in shown)
@@ -289,13 +283,11 @@ def _decision(ruleset: RuleSet, values: Mapping[str, Any], level: Level) -> Deci
 def _display_values(kind: Kind, values: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """Values as a reader sees them: choice labels instead of choice names."""
     shown = dict(values)
-    for compiled in kind.questions:
-        question = compiled.question
-        value = values.get(question.name)
-        if value is None or question.type not in ("single_choice", "multiple_choice"):
-            continue
-        labels = {c.name: c.label.get(lang) for c in kind.choices_of(question)}
-        shown[question.name] = labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
+    for name, by_lang in kind.choice_labels.items():
+        value = values.get(name)
+        if value is not None:
+            labels = by_lang[lang]
+            shown[name] = labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
     return shown
 
 
