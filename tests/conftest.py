@@ -89,20 +89,6 @@ def _sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _postgres_template(postgres_url) -> str:
-    from sqlalchemy import text
-
-    from assessment.storage.db import make_engine
-    from assessment.storage.migrate import upgrade
-
-    _create_database(postgres_url, "wenping_template")
-    engine = make_engine(_with_database(postgres_url, "wenping_template"))
-    upgrade(engine)
-    engine.dispose()
-    return "wenping_template"
-
-
 def _with_database(url: str, name: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
@@ -122,7 +108,7 @@ class PostgresAdmin:
         engine.dispose()
 
     def create(self, name: str, template: str | None = None) -> str:
-        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self._execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""))
         return _with_database(self.server_url, name)
 
     def drop(self, name: str) -> None:

@@ -16,7 +16,8 @@ MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 
-_hasher = PasswordHasher()
+# OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): about 0.15 s here, so a login stays quick under load.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 # Verified against when the user name is unknown, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
 
@@ -87,3 +88,16 @@ def _count_failure(uow: UnitOfWork, user: User, now) -> None:
         details["locked_until"] = user.locked_until.isoformat()
     uow.audit.append(actor=user.username, action="user.login_failed", entity="user", entity_id=user.id,
                      details=details, at=now)
+
+
+def change_password(uow: UnitOfWork, actor: Principal, old_password: str, new_password: str) -> None:
+    """A user changes its own password, proving it knows the current one."""
+    check_password_rules(new_password, actor.username)
+    with uow:
+        user = uow.users.by_username(actor.username, for_update=True)
+        if user is None or not _matches(user.password_hash, old_password):
+            raise WenpingError.of(ErrorCode.AUTH_BAD_CREDENTIALS)
+        user.password_hash = hash_password(new_password)
+        uow.audit.append(actor=actor.username, action="user.change_password", entity="user", entity_id=user.id,
+                         details={"username": user.username}, at=uow.now())
+        uow.commit()

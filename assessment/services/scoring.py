@@ -11,10 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
-from assessment.errors import ErrorCode, Problem, WenpingError
-
-DEFAULT_RULES = Path("rules")
-
+from assessment.errors import Problem
 
 @dataclass(frozen=True)
 class Scored:
@@ -32,12 +29,15 @@ class Scored:
     @classmethod
     def from_document(cls, doc: dict[str, Any], model_version: str | None = None) -> "Scored":
         ruleset = doc.get("ruleset") or {}
-        model = doc.get("model") or {}
-        index_after = doc.get("index_after")
+        before, after = doc.get("before") or {}, doc.get("after") or {}
+        index_after = after.get("index", doc.get("index_after"))
+        model = doc.get("model")
+        if model_version is None and isinstance(model, dict):
+            model_version = _text(model.get("version"))
         return cls(result=doc, ruleset_id=ruleset.get("id"), ruleset_version=_text(ruleset.get("version")),
-                   ruleset_hash=ruleset.get("content_hash"),
-                   model_version=model_version or _text(model.get("version") if isinstance(model, dict) else None),
-                   level_before=doc.get("level_before"), level_after=doc.get("level_after"),
+                   ruleset_hash=ruleset.get("content_hash"), model_version=model_version,
+                   level_before=before.get("level", doc.get("level_before")),
+                   level_after=after.get("level", doc.get("level_after")),
                    index_after=float(index_after) if index_after is not None else None)
 
 
@@ -56,44 +56,29 @@ class Scorer(Protocol):
 
 
 class RulesScorer:
-    """The scoring core over a rule-set folder (default ``rules/``)."""
+    """The scoring core over a rule-set folder (default: WENPING_RULES or the bundled rules/)."""
 
-    def __init__(self, rules_dir: Path | str = DEFAULT_RULES):
-        self.rules_dir = Path(rules_dir)
+    def __init__(self, rules_dir: Path | str | None = None):
+        self.rules_dir = rules_dir
 
-    def _ruleset(self):
-        try:
-            from assessment.loader import load_ruleset
-        except ImportError as error:  # the core is not installed or not finished
-            raise WenpingError.of(ErrorCode.STORE_SCORING_UNAVAILABLE, detail=str(error)) from error
+    def ruleset(self):
+        from assessment.loader import load_ruleset
+
         return load_ruleset(self.rules_dir)
 
-    def questionnaire(self, kind: str):
-        ruleset = self._ruleset()
-        questionnaires = getattr(ruleset, "questionnaires", {})
-        if isinstance(questionnaires, Mapping) and kind in questionnaires:
-            return questionnaires[kind]
-        for q in (questionnaires.values() if isinstance(questionnaires, Mapping) else questionnaires):
-            if getattr(q, "kind", None) == kind or getattr(q, "id", None) == kind:
-                return q
-        raise WenpingError.of(ErrorCode.RULES_UNKNOWN_KIND, kind=kind, kinds=", ".join(self.kinds()))
-
     def kinds(self) -> list[str]:
-        questionnaires = getattr(self._ruleset(), "questionnaires", {})
-        if isinstance(questionnaires, Mapping):
-            return sorted(questionnaires)
-        return sorted(q.kind or q.id for q in questionnaires)
+        return sorted(self.ruleset().kinds)
 
     def check(self, kind: str, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+        """The answers as entered (they are what gets frozen) and every problem that blocks submitting."""
         from assessment.domain.answers import validate_answers
 
-        clean, problems = validate_answers(self.questionnaire(kind), answers)
-        return dict(clean), list(problems)
+        ruleset = self.ruleset()
+        return dict(answers), list(validate_answers(ruleset.kind(kind), answers).problems)
 
     def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]],
               at: datetime) -> Scored:
         from assessment.domain.scoring import assess
 
-        assessment = assess(self._ruleset(), {**answers, "kind": kind} if "kind" not in answers else answers,
-                            measures, assessed_at=at)
+        assessment = assess(self.ruleset(), kind, answers, measures, assessed_at=at.date())
         return Scored.from_document(assessment.model_dump(mode="json"))

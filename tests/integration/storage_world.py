@@ -126,31 +126,16 @@ def _world_sqlite(_sqlite_template, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _world_postgres(postgres_url, _postgres_template):
-    from conftest import _create_database, _with_database
-
-    _create_database(postgres_url, "wenping_world", template=_postgres_template)
-    database = Database(_with_database(postgres_url, "wenping_world"))
+def _world_postgres(postgres_admin, _postgres_template):
+    database = Database(postgres_admin.create("wenping_world", template=_postgres_template))
     build_world(database)
     database.dispose()
     return "wenping_world"
 
 
 @pytest.fixture
-def world(backend, tmp_path, request):
-    from conftest import _counter, _create_database, _drop_database, _with_database
-
-    if backend == "sqlite":
-        target = tmp_path / "world.db"
-        shutil.copyfile(request.getfixturevalue("_world_sqlite"), target)
-        url, cleanup = f"sqlite:///{target}", None
-    else:
-        server = request.getfixturevalue("postgres_url")
-        name = f"wenping_w_{next(_counter)}"
-        _create_database(server, name, template=request.getfixturevalue("_world_postgres"))
-        url, cleanup = _with_database(server, name), (server, name)
-    database = Database(url)
+def world(backend, clone_database, request):
+    template = request.getfixturevalue("_world_sqlite" if backend == "sqlite" else "_world_postgres")
+    database = Database(clone_database(template))
     yield World(database, FakeScorer())
     database.dispose()
-    if cleanup:
-        _drop_database(*cleanup)
