@@ -23,20 +23,25 @@ _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class _LineLoader(_SafeBase):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        own = len(node.value) - sum(1 for key, _ in node.value if key.tag == "tag:yaml.org,2002:merge")
         self.flatten_mapping(node)
+        merged = len(node.value) - own  # `<<: *base` entries come first; the mapping's own keys override them
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
-        for key_node, value_node in node.value:
+        own_keys: set = set()
+        for position, (key_node, value_node) in enumerate(node.value):
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be a plain value", key_node.start_mark
                 )
-            if key in mapping:
+            if position >= merged and key in own_keys:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key}'", key_node.start_mark
                 )
+            if position >= merged:
+                own_keys.add(key)
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping

@@ -60,24 +60,30 @@ def validate_answers(kind: Kind, raw: Mapping[str, Any], *, partial: bool = Fals
         if key not in names or names[key].question.type == "calculate":
             problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": key}, Location(id=str(key))))
     values: dict[str, Any] = {}
+    value_problems: dict[str, list[Problem]] = {}
     for compiled in kind.questions:
         question = compiled.question
         if question.type != "calculate" and question.name in raw:
-            values[question.name] = _coerce(question, raw[question.name], kind, problems)
-    return _apply_logic(kind, values, problems, partial)
+            found: list[Problem] = []
+            values[question.name] = _coerce(question, raw[question.name], kind, found)
+            if found:
+                value_problems[question.name] = found
+    return _apply_logic(kind, values, value_problems, problems, partial)
 
 
-def _apply_logic(kind: Kind, entered: dict[str, Any], problems: list[Problem], partial: bool) -> ValidatedAnswers:
-    invalid = {p.where.id for p in problems}  # given but rejected: not also reported as missing
+def _apply_logic(kind: Kind, entered: dict[str, Any], value_problems: dict[str, list[Problem]],
+                 problems: list[Problem], partial: bool) -> ValidatedAnswers:
+    invalid = set(value_problems)  # given but rejected: not also reported as missing
     values: dict[str, Any] = {}
     ignored = []
     for compiled in kind.questions:  # evaluation order: what a condition reads is already settled
         name = compiled.question.name
         if not _relevant(compiled, values):
             values[name] = None
-            if entered.get(name) is not None:
-                ignored.append(name)
+            if entered.get(name) is not None or name in invalid:
+                ignored.append(name)  # whatever was entered, right or wrong, changes nothing
             continue
+        problems.extend(value_problems.get(name, ()))
         values[name] = compiled.calculation.evaluate(values) if compiled.calculation else entered.get(name)
     for compiled in kind.questions:
         name = compiled.question.name

@@ -102,3 +102,13 @@ def test_table__bad_cells__reported_by_row_and_column(demo_ruleset):
     result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "stakeholders": rows})
     found = {(p.where.row, p.where.field, p.code.code) for p in result.problems}
     assert found == {(2, "kind", "ANS-306"), (2, "size", "ANS-305"), (2, "colour", "ANS-302"), (3, None, "ANS-304")}
+
+
+def test_not_relevant_answer__even_out_of_range__ignored_without_error(demo_ruleset):
+    result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "has_graves": False, "graves": -5})
+    assert result.ok and result.values["graves"] is None and result.ignored == ("graves",)
+
+
+def test_relevant_answer__out_of_range__reported(demo_ruleset):
+    result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "has_graves": True, "graves": -5})
+    assert codes_by_question(result) == {"graves": "ANS-305"}

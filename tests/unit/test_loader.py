@@ -129,3 +129,18 @@ def test_scoring_for_unknown_kind__reported(rules_dir):
     write(rules_dir, "scoring/ghost.yaml", "kind: ghost\nrules: []\n")
     [problem] = problems_of(rules_dir)
     assert problem.code.code == "RULES-209" and problem.params["kind"] == "ghost"
+
+
+def test_yaml_merge_key__override__allowed_and_wins():
+    from assessment.yaml_lines import load_yaml_text
+
+    data = load_yaml_text("base: &b {a: 1, b: 2}\ncase:\n  <<: *b\n  b: 3\n", "cases.yaml")
+    assert data["case"] == {"a": 1, "b": 3}
+
+
+def test_yaml_duplicate_key__reported_with_line():
+    from assessment.yaml_lines import load_yaml_text
+
+    with pytest.raises(WenpingError) as caught:
+        load_yaml_text("a: 1\nb: 2\na: 3\n", "x.yaml")
+    assert caught.value.problems[0].where.line == 3 and "duplicate key 'a'" in caught.value.message("en")
