@@ -201,6 +201,7 @@ class FloorRule(_Strict):
     type: Literal["degree", "critical", "condition"]
     min_level: Level
     degree: str | None = None
+    count: int = Field(1, ge=1, le=50, description="For degree floors: how many factors of that degree or above")
     when: Expr | None = None
     applies_to: list[Stage] = ["before", "after"]
     because: I18nText
@@ -210,6 +211,8 @@ class FloorRule(_Strict):
     def _trigger_fits_type(self) -> "FloorRule":
         if (self.type == "degree") != (self.degree is not None):
             raise ValueError("`degree` is required for floors of type degree and allowed only for them")
+        if self.type != "degree" and self.count != 1:
+            raise ValueError("`count` is allowed only for floors of type degree")
         if (self.type == "condition") != (self.when is not None):
             raise ValueError("`when` is required for floors of type condition and allowed only for them")
         return self

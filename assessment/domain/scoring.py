@@ -246,7 +246,8 @@ def _floor_triggered(ruleset: RuleSet, compiled, factors: list[FactorResult], va
     if floor.type == "critical":
         return any(ruleset.factors[f.factor].critical for f in factors)
     threshold = ruleset.degree_rank(floor.degree)
-    return any(ruleset.degree_rank(f.residual_degree if stage == "after" else f.degree) >= threshold for f in factors)
+    reaching = sum(ruleset.degree_rank(f.residual_degree if stage == "after" else f.degree) >= threshold for f in factors)
+    return reaching >= floor.count
 
 
 def _verdict(ruleset: RuleSet, nature: str, factors: list[FactorResult], after: bool) -> NatureVerdict:

@@ -145,3 +145,16 @@ def test_unknown_kind__clear_error(demo_ruleset):
     with pytest.raises(WenpingError) as caught:
         assess(demo_ruleset, "moon_base", CALM_ANSWERS, [], assessed_at=DAY)
     assert caught.value.problems[0].code.code == "RULES-209" and "demo" in caught.value.message("en")
+
+
+def test_three_significant_factors__diluted_index__floor_keeps_medium(demo_ruleset):
+    result = run(demo_ruleset, compensation_ratio=0.78, funds_secured="partly", comparison_risk="high")
+    assert sum(f.degree == "significant" for f in result.factors) == 3
+    assert result.before.level_by_index == "low" and result.before.level == "medium"
+    assert "FL-SIGNIFICANT-FACTORS" in {f.floor for f in result.before.floors}
+
+
+def test_two_major_factors__floor__high(demo_ruleset):
+    result = run(demo_ruleset, has_graves=True, graves=120, mass_incidents_3y=2, collective_petitions_3y=3)
+    assert sum(f.degree == "major" for f in result.factors) == 2
+    assert result.before.level == "high" and "FL-MAJOR-FACTORS-SEVERAL" in {f.floor for f in result.before.floors}
