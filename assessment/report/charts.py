@@ -66,8 +66,9 @@ def risk_matrix_png(
     text = AXES[lang]
     font = _chart_font()
     by_id = {degree.id: degree for degree in degrees}
-    figure = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
-    axes = figure.add_axes((0.13, 0.19, 0.85, 0.79))
+    # Constrained layout makes room for the tick labels, which are much wider in English.
+    figure = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
 
     for probability in range(1, 6):
         for impact in range(1, 6):
@@ -151,6 +152,6 @@ def _legend(figure: Figure, degrees: Sequence[Degree], text: dict, font: FontPro
         Line2D([], [], marker="o", linestyle="", markeredgecolor="black", markerfacecolor="black",
                label=text["after"]),
     ]
-    figure.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), frameon=False,
+    figure.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
                   prop=FontProperties(family=CHART_FONT, size=8),
                   handlelength=1.2, columnspacing=1.0)
