@@ -160,7 +160,7 @@ def _percent(question: Question, value: Any, _kind=None) -> float:
     if isinstance(value, str) and (match := _PERCENT.match(value)):
         return _number(question, match.group(1)) / 100
     number = _number(question, value)
-    if number > 1:
+    if question.max is None and number > 1:  # without a max of its own a percentage is at most 100%
         raise _Invalid(ErrorCode.ANS_RANGE, value=value, range="0–1（或写作“12%”）", range_en="0–1 (or write '12%')")
     return number
 

@@ -112,3 +112,19 @@ def test_not_relevant_answer__even_out_of_range__ignored_without_error(demo_rule
 def test_relevant_answer__out_of_range__reported(demo_ruleset):
     result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "has_graves": True, "graves": -5})
     assert codes_by_question(result) == {"graves": "ANS-305"}
+
+
+def test_percent__own_max_above_one__accepted(rules_dir):
+    from assessment.loader import load_ruleset
+    from tests.unit.rule_fixtures import DEMO_QUESTIONNAIRE, write
+
+    write(rules_dir, "questionnaires/demo.yaml", DEMO_QUESTIONNAIRE + """
+      - name: rebuilt_area_ratio
+        type: percent
+        label: {zh: 回迁面积比例, en: Rebuilt area ratio}
+        min: 0
+        max: 3
+""")
+    kind = load_ruleset(rules_dir).kind("demo")
+    assert validate_answers(kind, {**CALM_ANSWERS, "rebuilt_area_ratio": "120%"}).values["rebuilt_area_ratio"] == pytest.approx(1.2)
+    assert codes_by_question(validate_answers(kind, {**CALM_ANSWERS, "rebuilt_area_ratio": 3.5})) == {"rebuilt_area_ratio": "ANS-305"}

@@ -67,7 +67,7 @@ def test_questionnaire_show__lists_common_and_kind_questions():
 
 
 @pytest.mark.parametrize(("content", "suffix", "fragment"), [
-    ("kind: land_expropriation\nanswers: [unclosed\n", ".yaml", ":2"),
+    ("kind: land_expropriation\nanswers: [unclosed\n", ".yaml", "answers.yaml:"),
     ('{"kind": "moon_base", "answers": {}}', ".json", "moon_base"),
     ('{"kind": "land_expropriation", "answers": {"opposition_rate": NaN}}', ".json", "opposition_rate"),
     ("answers: {}\n", ".yaml", "kind"),
