@@ -26,7 +26,7 @@ from typing import Any, Mapping
 from assessment.errors import ErrorCode, WenpingError
 from assessment.services._common import load_matter, record
 from assessment.services.permissions import Action, Principal, require
-from assessment.services.submissions import _new_matter, _target_unit
+from assessment.services.submissions import _new_matter, _target_unit, jsonable
 from assessment.services.views import MatterSummary
 from assessment.storage.audit import canonical_json, sha256_hex, utc_text
 from assessment.storage.uow import UnitOfWork
@@ -82,7 +82,8 @@ def import_bundle(uow: UnitOfWork, actor: Principal, bundle: Any, *, unit_code: 
         unit = _target_unit(uow, actor, unit_code)
         require(actor, Action.IMPORT, unit_id=unit.id, unit_path=unit.path, target=f"unit {unit.code}")
         matter, _ = _new_matter(uow, actor, unit, kind=matter_doc["kind"], title=title or matter_doc["title"],
-                                answers=dict(rev["answers"]), measures=list(rev["measures"]), based_on=None)
+                                answers=jsonable(dict(rev["answers"])), measures=jsonable(list(rev["measures"])),
+                                based_on=None)
         record(uow, actor, "matter.import", matter, source_matter=matter_doc.get("id"),
                source_unit=(matter_doc.get("unit") or {}).get("code"), source_revision=rev.get("number"),
                source_content_hash=rev.get("content_hash"), bundle_hash=bundle["bundle_hash"])

@@ -48,8 +48,11 @@ def _text(value: Any) -> str | None:
 class Scorer(Protocol):
     def kinds(self) -> list[str]: ...
 
-    def check(self, kind: str, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
-        """Clean answers and every problem with them (empty when they may be submitted)."""
+    def check(self, kind: str, answers: Mapping[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], list[Problem]]:
+        """The answers to freeze and every problem with them (empty when they may be submitted).
+        ``partial`` skips the required checks (a draft may be incomplete)."""
+
+    def check_measures(self, measures: Sequence[Mapping[str, Any]]) -> list[Problem]: ...
 
     def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]],
               at: datetime) -> Scored: ...
@@ -69,12 +72,17 @@ class RulesScorer:
     def kinds(self) -> list[str]:
         return sorted(self.ruleset().kinds)
 
-    def check(self, kind: str, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def check(self, kind: str, answers: Mapping[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], list[Problem]]:
         """The answers as entered (they are what gets frozen) and every problem that blocks submitting."""
         from assessment.domain.answers import validate_answers
 
         ruleset = self.ruleset()
-        return dict(answers), list(validate_answers(ruleset.kind(kind), answers).problems)
+        return dict(answers), list(validate_answers(ruleset.kind(kind), answers, partial=partial).problems)
+
+    def check_measures(self, measures: Sequence[Mapping[str, Any]]) -> list[Problem]:
+        from assessment.domain.measures import validate_measures
+
+        return list(validate_measures(self.ruleset(), measures)[1])
 
     def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]],
               at: datetime) -> Scored:

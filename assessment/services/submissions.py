@@ -4,6 +4,7 @@ submit (score and freeze), copy into a new draft, read, list, and compare two re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
 from assessment.errors import ErrorCode, WenpingError
@@ -56,8 +57,8 @@ def create_matter(uow: UnitOfWork, actor: Principal, *, kind: str, title: str, u
         raise WenpingError.of(ErrorCode.STORE_INVALID, field="title", detail="empty")
     with uow:
         unit = _target_unit(uow, actor, unit_code)
-        matter, _ = _new_matter(uow, actor, unit, kind=kind, title=title.strip(), answers=dict(answers or {}),
-                                measures=list(measures or []), based_on=None)
+        matter, _ = _new_matter(uow, actor, unit, kind=kind, title=title.strip(), answers=jsonable(dict(answers or {})),
+                                measures=jsonable(list(measures or [])), based_on=None)
         summary = MatterSummary.of(matter, unit)
         uow.commit()
         return summary
@@ -78,6 +79,17 @@ def _new_matter(uow: UnitOfWork, actor: Principal, unit: Unit, *, kind: str, tit
     return matter, revision
 
 
+def jsonable(value: Any) -> Any:
+    """Answers and measures are stored as JSON: dates (YAML gives them) become ISO text."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
 def _digest(answers: Any, measures: Any) -> str:
     return sha256_hex(canonical_json({"answers": answers, "measures": measures}))
 
@@ -87,7 +99,7 @@ def save_draft(uow: UnitOfWork, actor: Principal, matter_id: int, answers: Mappi
     """Merge one section's answers into the current draft (a value of None removes that answer)."""
     with uow:
         matter, unit, revision = _editable(uow, actor, matter_id, expected_version)
-        merged = {**revision.answers, **answers}
+        merged = {**revision.answers, **jsonable(dict(answers))}
         merged = {k: v for k, v in merged.items() if v is not None}
         changed = sorted(k for k in set(revision.answers) | set(answers) if revision.answers.get(k) != merged.get(k))
         revision.answers, revision.updated_at = merged, uow.now()
@@ -104,7 +116,7 @@ def save_measures(uow: UnitOfWork, actor: Principal, matter_id: int, measures: S
     """Replace the draft's measures (each with 责任单位, 包案领导, 时限)."""
     with uow:
         matter, unit, revision = _editable(uow, actor, matter_id, expected_version)
-        revision.measures, revision.updated_at = [dict(m) for m in measures], uow.now()
+        revision.measures, revision.updated_at = jsonable([dict(m) for m in measures]), uow.now()
         touch(uow, matter)
         record(uow, actor, "revision.save_measures", matter, revision=revision.number, count=len(measures),
                draft=_digest(revision.answers, revision.measures))

@@ -26,11 +26,14 @@ class FakeScorer:
     def kinds(self) -> list[str]:
         return ["land_acquisition", "policy"]
 
-    def check(self, kind: str, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    def check(self, kind: str, answers: Mapping[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], list[Problem]]:
         problems = []
-        if not answers.get("summary"):
+        if not answers.get("summary") and not partial:
             problems.append(Problem(ErrorCode.ANS_REQUIRED, {}, Location(id="summary")))
         return dict(answers), problems
+
+    def check_measures(self, measures: Sequence[Mapping]) -> list[Problem]:
+        return []
 
     def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping], at: datetime) -> Scored:
         before = answers.get("risk", "low")

@@ -1,0 +1,49 @@
+"""The workflow over the real scoring core and the example answer files, one per kind of matter."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from assessment.answer_files import read_answer_file
+from assessment.services import audit_service, review, submissions
+from assessment.services.permissions import SYSTEM
+from assessment.services.scoring import RulesScorer
+from storage_world import _world_postgres, _world_sqlite, world  # noqa: F401  (fixtures)
+
+EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return RulesScorer()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_submit__example_answers__stores_the_same_result_the_core_gives(world, scorer, example):
+    doc = read_answer_file(example)
+    sub = world.who("sub_own")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title=example.stem,
+                                  answers=doc.answers, measures=doc.measures)
+    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    stored = world.detail(m.id).current
+    direct = scorer.score(doc.kind, submissions.jsonable(doc.answers), submissions.jsonable(doc.measures),
+                          datetime.combine(stored.submitted_at.date(), datetime.min.time()))
+    assert (stored.level_before, stored.level_after) == (direct.level_before, direct.level_after)
+    assert stored.ruleset_hash == direct.ruleset_hash == scorer.ruleset().content_hash
+    assert stored.result["factors"] == direct.result["factors"]
+    assert audit_service.verify(world.db.uow(read_only=True), SYSTEM).ok
+
+
+def test_approve__real_measures__become_follow_ups_with_unit_leader_and_deadline(world, scorer):
+    doc = read_answer_file(EXAMPLES[0])
+    sub, rev = world.who("sub_own"), world.who("rev_in")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
+                                  measures=doc.measures)
+    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    review.approve(world.db.uow(), rev, m.id, expected_version=world.version(m.id), decision="proceed_with_conditions")
+    items = world.detail(m.id).followups
+    assert len(items) == len(doc.measures)
+    first = doc.measures[0]
+    assert (items[0].responsible_unit, items[0].responsible_leader) == (first["unit"], first["leader"])
+    assert items[0].due_date == (first["deadline"] if isinstance(first["deadline"], date) else date.fromisoformat(first["deadline"]))
