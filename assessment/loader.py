@@ -8,13 +8,14 @@ from __future__ import annotations
 import graphlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from assessment import graph
 from assessment.domain.expressions import Expression, TypeInfo, ValueType, check, parse, parse_template
 from assessment.domain.questionnaire import Choice, Question, Questionnaire, Section
 from assessment.domain.ruleset import (
@@ -32,7 +33,7 @@ from assessment.domain.ruleset import (
     ScoringFile,
 )
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
-from assessment.yaml_lines import LineDict, line_of, load_yaml_file
+from assessment.yaml_lines import line_of, load_yaml_file
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 COMMON = "common"
@@ -131,6 +132,7 @@ class _Builder:
         measures = self._library(factors)
         common_q, common_data = self._model(Questionnaire, self.root / "questionnaires" / f"{COMMON}.yaml")
         scoring = self._scoring_files()
+        links = self._risk_links(factors)
         if self.problems or not (info and matrix and common_q):
             raise WenpingError(self.problems or [Problem(ErrorCode.RULES_MISSING_FILE, {"path": "ruleset"})])
         kinds = {}
@@ -172,6 +174,9 @@ class _Builder:
             kinds=dict(sorted(kinds.items())),
             investment_when=investment_when,
             source=str(self.root),
+            derive=_stakeholder_metrics,
+            propagate=partial(_propagate, links, tuple(s.value for s in info.scales.probability),
+                              {f.id: f.name for f in factors.values()}) if links else None,
         )
 
     def _catalogue(self) -> tuple[dict, dict[str, Factor]]:
@@ -225,6 +230,24 @@ class _Builder:
                 floors.append((path, data, i, floor))
         return by_kind
 
+    def _risk_links(self, factors: dict[str, Factor]) -> tuple[graph.RiskLink, ...]:
+        """risk_links.yaml, optional: without it no factor feeds another."""
+        path = self.root / "risk_links.yaml"
+        data = self._read(path) if path.exists() else None
+        if data is None:
+            return ()
+        try:
+            links = graph.load_risk_links(data, file=self._display(path))
+        except WenpingError as error:
+            self.problems.extend(error.problems)
+            return ()
+        for i, link in enumerate(links):
+            for end in ("source", "target"):
+                if getattr(link, end) not in factors:
+                    where = self._where(path, data, ("links", i, end), f"{link.source} → {link.target}", end)
+                    self._add(ErrorCode.RULES_UNKNOWN_FACTOR, where, factor=getattr(link, end))
+        return links
+
     def _unique(self, seen: dict[str, str], key: str, ident: str, where: Location) -> None:
         if key in seen:
             self._add(ErrorCode.RULES_DUPLICATE_ID, where, id=ident, first=seen[key])
@@ -267,6 +290,7 @@ class _KindCompiler:
         located = self._questions(parts, choice_lists)
         types = _types_of([q for q, *_ in located], choice_lists)
         questions = self._compile_questions(located, types)
+        types |= {name: TypeInfo(ValueType.NUMBER, question=name) for name in graph.STAKEHOLDER_METRICS}  # rules only
         if not questions:  # a circular calculation: rules reading calculations cannot be checked
             rules, floors = [], []
         kind_q = parts[-1][1]
@@ -386,6 +410,14 @@ class _KindCompiler:
         return CompiledFloor(floor=floor, when=when, because=because)
 
 
+def _stakeholder_metrics(values: Mapping[str, Any]) -> dict[str, Any]:
+    return graph.stakeholder_metrics(values.get("stakeholders"), values.get("stakeholder_relations"))
+
+
+def _propagate(links, scale, names, probabilities: Mapping[str, int]):
+    return graph.propagate(probabilities, links, scale, names=names)
+
+
 def _choice_labels(questions: list[Question], choice_lists: dict[str, tuple[Choice, ...]]) -> dict:
     labels = {}
     for question in questions:
@@ -427,12 +459,3 @@ def _content_hash(root: Path) -> str:
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
-
-
-def iter_problems(action: Callable[[], Any]) -> list[Problem]:
-    """Run `action`; the problems it raised, or none."""
-    try:
-        action()
-    except WenpingError as error:
-        return error.problems
-    return []

@@ -37,6 +37,9 @@ class FactorResult(_Frozen):
     also_fired: tuple[str, ...]  # other rules that identified the same factor
     because: I18nText
     evidence: dict[str, Any]  # the answers the rule read
+    rule_probability: int  # as the rule gave it, before other factors fed it
+    raised_by: tuple[str, ...]  # the chain of factors that raised it, ending with itself; empty if none did
+    raised_because: I18nText | None
     probability: int
     impact: int
     risk: float  # P value × C value
@@ -124,6 +127,7 @@ class Assessment(_Frozen):
     assessed_at: date
     ruleset: RuleSetRef
     answers: dict[str, Any]
+    derived: dict[str, Any]  # values computed from the answers that rules may read (stakeholder metrics)
     factors: tuple[FactorResult, ...]
     measures: tuple[MeasureResult, ...]
     before: StageResult

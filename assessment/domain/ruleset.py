@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -278,6 +279,24 @@ class Kind:
         return tuple(question.choices or ())
 
 
+class Raised(Protocol):
+    """A factor's probability raised by the factors that feed it (see assessment.graph)."""
+
+    level: int
+    chain: tuple[str, ...]
+    because: I18nText
+
+
+class Propagator(Protocol):
+    def __call__(self, probabilities: Mapping[str, int]) -> Mapping[str, Raised]: ...
+
+
+class Derivation(Protocol):
+    """Values computed from validated answers (e.g. stakeholder-graph metrics) that rules may read."""
+
+    def __call__(self, values: Mapping[str, Any]) -> Mapping[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """A loaded, checked rule set, built by assessment.loader. Same folder contents, same content_hash."""
@@ -291,6 +310,9 @@ class RuleSet:
     kinds: dict[str, Kind]
     investment_when: Expression
     source: str = ""
+    # Installed by the loader, so that the domain needs no graph library and every result includes them.
+    derive: Derivation | None = None
+    propagate: Propagator | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_degree_ranks", {d.id: i for i, d in enumerate(self.matrix.degrees)})

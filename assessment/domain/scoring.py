@@ -26,7 +26,7 @@ from assessment.domain.result import (
     RuleSetRef,
     StageResult,
 )
-from assessment.domain.ruleset import LEVELS, NATURES, CompiledRule, Kind, Level, RuleSet, Stage
+from assessment.domain.ruleset import LEVELS, NATURES, CompiledRule, Kind, Level, Raised, RuleSet, Stage
 from assessment.errors import ErrorCode, Location, WenpingError
 
 
@@ -57,12 +57,16 @@ class _Hit:
 def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Sequence[PlannedMeasure],
           *, assessed_at: date, model: SecondOpinion | None = None) -> Assessment:
     """Score validated values (see answers.validate_answers) and validated measures; `model` adds its opinion."""
+    derived = dict(ruleset.derive(values)) if ruleset.derive else {}
+    values = {**values, **derived}
     hits = _identify(ruleset, kind, values)
+    raised = ruleset.propagate({f: fired[0].probability for f, fired in hits.items()}) if ruleset.propagate else {}
     measure_results = _measure_results(ruleset, measures, assessed_at)
     drops = _drops(ruleset, measures, measure_results, hits)
     display = {lang: _display_values(kind, values, lang) for lang in ("zh", "en")}
     factors = sorted(
-        (_factor_result(ruleset, factor_id, fired, drops.get(factor_id), values, display) for factor_id, fired in hits.items()),
+        (_factor_result(ruleset, factor_id, fired, raised.get(factor_id), drops.get(factor_id), values, display)
+         for factor_id, fired in hits.items()),
         key=lambda f: (-f.risk, -f.probability, f.factor),
     )
     before = _stage(ruleset, kind, factors, values, display, "before")
@@ -73,7 +77,8 @@ def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Seq
         matter_name=values.get("matter_name"),
         assessed_at=assessed_at,
         ruleset=RuleSetRef(id=ruleset.info.id, version=ruleset.info.version, content_hash=ruleset.content_hash),
-        answers={k: _jsonable(v) for k, v in values.items() if v is not None},
+        answers={k: _jsonable(v) for k, v in values.items() if v is not None and k not in derived},
+        derived={k: _jsonable(v) for k, v in derived.items()},
         factors=tuple(factors),
         measures=tuple(measure_results),
         before=before,
@@ -116,12 +121,14 @@ def _level(rule: CompiledRule, field: str, value: Any) -> int | None:
     return int(value)
 
 
-def _factor_result(ruleset: RuleSet, factor_id: str, fired: list[_Hit], drop: tuple[int, int, tuple[int, ...]] | None,
-                   values: Mapping[str, Any], display: dict[str, dict[str, Any]]) -> FactorResult:
+def _factor_result(ruleset: RuleSet, factor_id: str, fired: list[_Hit], raised: Raised | None,
+                   drop: tuple[int, int, tuple[int, ...]] | None, values: Mapping[str, Any],
+                   display: dict[str, dict[str, Any]]) -> FactorResult:
     factor = ruleset.factors[factor_id]
     top = fired[0]
+    probability = raised.level if raised else top.probability
     p_drop, c_drop, numbers = drop or (0, 0, ())
-    residual_p, residual_c = max(1, top.probability - p_drop), max(1, top.impact - c_drop)
+    residual_p, residual_c = max(1, probability - p_drop), max(1, top.impact - c_drop)
     category = ruleset.categories[factor.category]
     return FactorResult(
         factor=factor_id,
@@ -134,10 +141,13 @@ def _factor_result(ruleset: RuleSet, factor_id: str, fired: list[_Hit], drop: tu
         also_fired=tuple(h.rule.rule.id for h in fired[1:]),
         because=I18nText(**{lang: top.rule.because[lang].render(display[lang], lang) for lang in ("zh", "en")}),
         evidence={n: _jsonable(values.get(n)) for n in top.rule.reads},
-        probability=top.probability,
+        rule_probability=top.probability,
+        raised_by=raised.chain if raised else (),
+        raised_because=raised.because if raised else None,
+        probability=probability,
         impact=top.impact,
-        risk=_risk(ruleset, top.probability, top.impact),
-        degree=ruleset.matrix.degree(top.probability, top.impact),
+        risk=_risk(ruleset, probability, top.impact),
+        degree=ruleset.matrix.degree(probability, top.impact),
         residual_probability=residual_p,
         residual_impact=residual_c,
         residual_risk=_risk(ruleset, residual_p, residual_c),

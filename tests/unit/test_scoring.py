@@ -158,3 +158,57 @@ def test_two_major_factors__floor__high(demo_ruleset):
     result = run(demo_ruleset, has_graves=True, graves=120, mass_incidents_3y=2, collective_petitions_3y=3)
     assert sum(f.degree == "major" for f in result.factors) == 2
     assert result.before.level == "high" and "FL-MAJOR-FACTORS-SEVERAL" in {f.floor for f in result.before.floors}
+
+
+ALLIED_OPPONENTS = {
+    "stakeholders": [
+        {"group": "东片住户", "kind": "affected_households", "size": 300, "stance": "oppose", "intensity": "high", "influence": "medium"},
+        {"group": "西片商户", "kind": "enterprises", "size": 40, "stance": "oppose", "intensity": "medium", "influence": "medium"},
+        {"group": "社区居委会", "kind": "government", "size": 9, "stance": "support"},
+    ],
+    "stakeholder_relations": [{"source": "东片住户", "target": "西片商户", "relation": "ally"}],
+}
+
+
+def test_stakeholder_metrics__read_by_rules__and_recorded(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", DEMO_SCORING + """
+  - id: DM-COAL-01
+    factor: organised_opposition
+    when: "sh_largest_coalition_groups >= 2"
+    probability: 4
+    because: {zh: "反对群体结成联盟，涉及{sh_largest_coalition_people}人", en: "Opposing groups allied: {sh_largest_coalition_people} people"}
+""")
+    result = run(load_ruleset(rules_dir), **ALLIED_OPPONENTS)
+    assert factor(result, "organised_opposition").because.zh == "反对群体结成联盟，涉及340人"
+    assert result.derived["sh_largest_coalition_groups"] == 2 and result.derived["sh_opposing_groups"] == 2
+    assert "sh_opposing_groups" not in result.answers
+
+
+def test_risk_link__feeds_identified_factor__probability_raised_with_chain(rules_dir):
+    write(rules_dir, "risk_links.yaml", """
+links:
+  - source: interest_imbalance
+    target: collective_petition
+    weight: 0.5
+    because: {zh: 利益受损群体可能集体上访, en: Those who lose out may petition together}
+""")
+    result = run(load_ruleset(rules_dir), compensation_ratio=0.78)
+    # interest_imbalance P=4 (0.8); collective_petition P=1 (0.2): p' = 1 - 0.8 × (1 - 0.5 × 0.8) = 0.52 → level 3 (0.6)
+    raised = factor(result, "collective_petition")
+    assert (raised.rule_probability, raised.probability) == (1, 3)
+    assert raised.raised_by == ("interest_imbalance", "collective_petition") and raised.raised_because is not None
+    assert factor(result, "interest_imbalance").raised_by == ()
+
+
+def test_risk_link__unknown_factor__reported_with_line(rules_dir):
+    write(rules_dir, "risk_links.yaml", """
+links:
+  - source: interest_imbalance
+    target: riot
+    weight: 0.5
+    because: {zh: 测试, en: Test}
+""")
+    with pytest.raises(WenpingError) as caught:
+        load_ruleset(rules_dir)
+    [problem] = caught.value.problems
+    assert problem.code.code == "RULES-204" and problem.where.line == 3 and problem.where.file.endswith("risk_links.yaml")
