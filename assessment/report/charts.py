@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib import font_manager
-from PIL import Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
+from PIL import Image
 
 from assessment.errors import ErrorCode, Lang, WenpingError
 
