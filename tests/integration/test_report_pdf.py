@@ -82,6 +82,7 @@ LEFT_EDGE, RIGHT_EDGE = 28 / 25.4 * 72, A4_WIDTH - 26 / 25.4 * 72  # the type ar
 ONE_CHARACTER = 14  # 四号
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__template_with_chinese_text__pdf_has_the_text(report_pdf):
     text = pdftotext(report_pdf)
     assert "老城片区改造项目社会稳定风险评估报告" in text
@@ -89,6 +90,7 @@ def test_docx_to_pdf__template_with_chinese_text__pdf_has_the_text(report_pdf):
     assert "全面查找项目实施中可能引发群体性事件的风险点" in re.sub(r"\s", "", text)
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__official_font_names__render_in_noto_cjk_not_fallbacks(report_pdf):
     fonts = subprocess.run(["pdffonts", str(report_pdf)], capture_output=True, text=True, check=True).stdout
     assert "NotoSerifCJK" in fonts  # 仿宋_GB2312, 方正小标宋简体
@@ -97,6 +99,7 @@ def test_docx_to_pdf__official_font_names__render_in_noto_cjk_not_fallbacks(repo
     assert "WenQuanYi" not in fonts and "DejaVu" not in fonts
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__first_page__is_not_blank(report_pdf, tmp_path):
     subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", str(report_pdf), str(tmp_path / "p")],
                    check=True)
@@ -104,6 +107,7 @@ def test_docx_to_pdf__first_page__is_not_blank(report_pdf, tmp_path):
     assert sum(1 for value in pixels if value < 128) > 200
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__page_numbers__odd_right_and_even_left_one_character_in(report_pdf):
     cover_bottom, _, _ = footer_line(report_pdf, 1)
     assert "—" not in cover_bottom  # the cover carries no page number
@@ -117,6 +121,7 @@ def test_docx_to_pdf__page_numbers__odd_right_and_even_left_one_character_in(rep
     assert even_left == pytest.approx(LEFT_EDGE + ONE_CHARACTER, abs=3)
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__body_page__22_lines_of_28_characters(report_pdf):
     words = page_words(report_pdf, 3)
     lines: dict[float, str] = {}
@@ -128,6 +133,7 @@ def test_docx_to_pdf__body_page__22_lines_of_28_characters(report_pdf):
     assert all(x0 >= LEFT_EDGE - 1 for x0, _, _, _ in words)
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__two_threads_at_once__both_succeed(libreoffice, tmp_path):
     titles = ["甲项目社会稳定风险评估报告", "乙项目社会稳定风险评估报告"]
     results: dict[str, bytes] = {}
@@ -148,6 +154,7 @@ def test_docx_to_pdf__two_threads_at_once__both_succeed(libreoffice, tmp_path):
         assert title in pdftotext(path)
 
 
+@pytest.mark.libreoffice
 def test_docx_to_pdf__same_bytes_twice__second_served_from_cache(libreoffice, tmp_path, monkeypatch):
     runs = []
     real_run = pdf_module._run
