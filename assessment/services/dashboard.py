@@ -26,15 +26,24 @@ def dashboard(uow: UnitOfWork, actor: Principal, flt: QueueFilter = QueueFilter(
         flt = QueueFilter(**{**flt.__dict__, "states": ("submitted", "in_review", "approved", "returned")})
     with uow:
         scope = actor.scope()
-        count = lambda column: uow.matters.count_by(column, scope, flt)  # noqa: E731
-        by_unit_id = count("unit_id")
+        # Three passes over the covering index: (state, level, kind) together, then unit, then month.
+        combined = uow.matters.count_by(("state", "level", "kind"), scope, flt)
+        by_unit_id = uow.matters.count_by(("unit_id",), scope, flt)
+        by_month = uow.matters.count_by(("submitted_month",), scope, flt)
         units = uow.units.by_ids(uid for uid, _ in by_unit_id)
-        by_state = {k: n for k, n in count("state")}
         return Dashboard(
-            total=sum(by_state.values()),
-            by_level={(k or "-"): n for k, n in count("level")},
-            by_kind={k: n for k, n in count("kind")},
-            by_unit={units[k].code: n for k, n in by_unit_id},
-            by_month={(k or "-"): n for k, n in count("submitted_month")},
-            by_state=by_state,
+            total=sum(n for *_, n in combined),
+            by_level=_sum(combined, 1),
+            by_kind=_sum(combined, 2),
+            by_unit={units[uid].code: n for uid, n in by_unit_id},
+            by_month={(month or "-"): n for month, n in by_month},
+            by_state=_sum(combined, 0),
         )
+
+
+def _sum(rows: list[tuple], position: int) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for row in rows:
+        key = row[position] or "-"
+        totals[key] = totals.get(key, 0) + row[-1]
+    return dict(sorted(totals.items()))

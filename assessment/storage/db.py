@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +18,11 @@ ENV_URL = "WENPING_DATABASE_URL"
 DEFAULT_SQLITE_FILE = Path("data") / "wenping.db"
 # Writers wait this long for the SQLite write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+# SQLAlchemy drops table hints on SQLite; SQLite's own syntax is exactly "<table> INDEXED BY <index>",
+# so render them as given (used by the review queue and dashboard; PostgreSQL ignores SQLite hints).
+SQLiteCompiler.get_from_hint_text = lambda self, table, text: text
 
 
 def database_url(url: str | None = None) -> str:
