@@ -130,8 +130,16 @@ class Matters:
         query = select(Matter).where(Matter.id == matter_id).with_for_update()
         return self.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
 
+    def _scope_condition(self, scope: Scope) -> ColumnElement[bool]:
+        # A jurisdiction (or everything) becomes its list of unit ids (hundreds at most): both back
+        # ends then seek the covering index unit by unit instead of joining on a LIKE or scanning.
+        if scope.unit_id is not None:
+            return scope.matter_filter()
+        ids = self.session.execute(select(Unit.id).where(scope.unit_filter())).scalars().all()
+        return Matter.unit_id.in_(ids)
+
     def _filtered(self, query: Select, scope: Scope, flt: QueueFilter) -> Select:
-        conditions = [scope.matter_filter()]
+        conditions = [self._scope_condition(scope)]
         if flt.states:
             conditions.append(Matter.state.in_(flt.states))
         if flt.levels:
@@ -146,7 +154,9 @@ class Matters:
             conditions.append(Matter.submitted_at < flt.submitted_to)
         if flt.text:
             conditions.append(Matter.title.contains(flt.text, autoescape=True))
-        return query.where(and_(*conditions))
+        # SQLite's planner otherwise walks ix_matters_level or ix_matters_submitted_at to save a sort and
+        # reads every row to test the jurisdiction: ten times slower at 100,000 matters.
+        return query.where(and_(*conditions)).with_hint(Matter, "INDEXED BY ix_matters_scope_cover", "sqlite")
 
     def page(self, scope: Scope, flt: QueueFilter, *, limit: int, offset: int) -> Sequence[Matter]:
         query = self._filtered(select(Matter), scope, flt)
@@ -156,10 +166,11 @@ class Matters:
     def count(self, scope: Scope, flt: QueueFilter) -> int:
         return self.session.execute(self._filtered(select(func.count(Matter.id)), scope, flt)).scalar_one()
 
-    def count_by(self, column: str, scope: Scope, flt: QueueFilter) -> list[tuple[Any, int]]:
-        col = getattr(Matter, column)
-        query = self._filtered(select(col, func.count(Matter.id)), scope, flt).group_by(col).order_by(col)
-        return [(key, n) for key, n in self.session.execute(query)]
+    def count_by(self, columns: Sequence[str], scope: Scope, flt: QueueFilter) -> list[tuple[Any, ...]]:
+        """Rows of (value of each column …, count)."""
+        cols = [getattr(Matter, c) for c in columns]
+        query = self._filtered(select(*cols, func.count(Matter.id)), scope, flt).group_by(*cols).order_by(*cols)
+        return [tuple(row) for row in self.session.execute(query)]
 
     def ids_in(self, scope: Scope) -> list[int]:
         return list(self.session.execute(select(Matter.id).where(scope.matter_filter()).order_by(Matter.id)).scalars())
@@ -219,6 +230,11 @@ class FollowUps:
     def for_matter(self, matter_id: int) -> Sequence[MeasureFollowUp]:
         query = select(MeasureFollowUp).where(MeasureFollowUp.matter_id == matter_id).order_by(MeasureFollowUp.position)
         return self.session.execute(query).scalars().all()
+
+    def in_scope(self, scope: Scope) -> Sequence[tuple[MeasureFollowUp, Matter]]:
+        query = (select(MeasureFollowUp, Matter).join(Matter, Matter.id == MeasureFollowUp.matter_id)
+                 .where(scope.matter_filter()).order_by(MeasureFollowUp.due_date, MeasureFollowUp.id))
+        return self.session.execute(query).tuples().all()
 
     def overdue(self, scope: Scope, today: date) -> Sequence[MeasureFollowUp]:
         query = (select(MeasureFollowUp).join(Matter, Matter.id == MeasureFollowUp.matter_id)
