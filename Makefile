@@ -19,7 +19,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
-	$(BIN)/wenping assess examples/land_expropriation.yaml
+	$(BIN)/wenping serve --demo
 
 test: $(STAMP) system-deps
 	$(BIN)/pytest -q

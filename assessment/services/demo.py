@@ -69,12 +69,17 @@ def seed_demo(database: Database, scorer: Scorer, examples: Path | str = Path("e
     for code, name, kind, parent in UNITS:
         admin.add_unit(database.uow(), SYSTEM, code=code, name=name, kind=kind, parent_code=parent)
         summary.units += 1
-    for username, role, unit, display in REVIEWERS + _submitters():
+    for username, role, unit, display in demo_accounts():
         admin.add_user(database.uow(), SYSTEM, username=username, password=DEMO_PASSWORD, role=role,
                        unit_code=unit, display_name=display)
         summary.users.append(username)
     _seed_matters(database, scorer, files, summary)
     return summary
+
+
+def demo_accounts() -> list[tuple[str, str, str | None, str]]:
+    """(user name, role, unit code, display name) of every demo account: the login page lists them in demo mode."""
+    return REVIEWERS + _submitters()
 
 
 def _submitters() -> list[tuple[str, str, str, str]]:

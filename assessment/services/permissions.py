@@ -77,8 +77,9 @@ SYSTEM = Principal(username="system", role="admin")
 
 
 def forbidden(actor: Principal, action: Action, target: str) -> WenpingError:
+    # The Chinese message names the action in Chinese (the English one through action_en).
     return WenpingError.of(ErrorCode.AUTH_FORBIDDEN, user=actor.username, role=actor.role,
-                           action=action.label, target=target)
+                           action=action.value[0], action_en=action.label, target=target)
 
 
 def require(actor: Principal, action: Action, *, unit_id: int | None = None, unit_path: str | None = None,

@@ -234,7 +234,7 @@ class FollowUps:
     def in_scope(self, scope: Scope) -> Sequence[tuple[MeasureFollowUp, Matter]]:
         query = (select(MeasureFollowUp, Matter).join(Matter, Matter.id == MeasureFollowUp.matter_id)
                  .where(scope.matter_filter()).order_by(MeasureFollowUp.due_date, MeasureFollowUp.id))
-        return self.session.execute(query).tuples().all()
+        return self.session.execute(query).all()
 
     def overdue(self, scope: Scope, today: date) -> Sequence[MeasureFollowUp]:
         query = (select(MeasureFollowUp).join(Matter, Matter.id == MeasureFollowUp.matter_id)

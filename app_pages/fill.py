@@ -1,0 +1,83 @@
+"""填写问卷: one form per section, saved to the draft on each submit; problems show at their questions."""
+
+import streamlit as st
+
+from app_pages import ui
+from app_pages.questions import section_inputs, widget_key
+from assessment.services import app_queries
+
+STATUS_ICONS = {"done": ":green[:material/check_circle:]", "todo": ":gray[:material/radio_button_unchecked:]",
+                "problems": ":red[:material/error:]", "skipped": ":gray[:material/remove:]"}
+
+st.title(ui.t("page.fill"))
+matter_id = ui.chosen_matter(states=app_queries.EDITABLE_STATES)
+if matter_id is None:
+    st.stop()
+form = ui.call(app_queries.questionnaire_form, ui.read(), ui.me(), matter_id)
+if form is None:
+    st.stop()
+
+ui.matter_header(form.matter, kind_title=form.kind_title)
+ui.matter_steps(matter_id, "app_pages/fill.py")
+if form.returned_because:
+    st.warning(ui.t("fill.returned", reason=ui.plain(form.returned_because)), icon=":material/undo:")
+done, total = form.progress
+st.progress(done / total if total else 1.0, text=ui.t("fill.progress", done=done, total=total))
+if not form.editable:
+    st.info(ui.t("fill.not_editable"), icon=":material/lock:")
+ui.show_problems(list(form.other_problems))
+
+section_key, saved_key, flash_key = f"section-{matter_id}", f"saved-{matter_id}", f"flash-{matter_id}"
+goto_key = f"goto-{matter_id}"
+shown = [s for s in form.sections if s.relevant]
+if goto_key in st.session_state:  # set after a save, before the section list is drawn again
+    st.session_state[section_key] = st.session_state.pop(goto_key)
+if st.session_state.get(section_key) not in {s.id for s in shown}:
+    st.session_state[section_key] = next((s.id for s in shown if s.status != "done"), shown[0].id)
+
+nav, body = st.columns([1, 3], gap="large")
+with nav:
+    numbers = {s.id: n for n, s in enumerate(form.sections, start=1)}
+    current = st.radio(ui.t("fill.sections"), [s.id for s in shown], key=section_key,
+                       format_func=lambda sid: f"{STATUS_ICONS[form.section(sid).status]} {numbers[sid]}. "
+                                               f"{ui.text(form.section(sid).title)}")
+    skipped = [s for s in form.sections if not s.relevant]
+    if skipped:
+        st.caption(ui.t("fill.skipped", sections="、".join(ui.text(s.title) for s in skipped)))
+    st.caption(ui.t("fill.save_before_switching"))
+
+with body:
+    section = form.section(current)
+    st.markdown(f"#### {numbers[section.id]}. {ui.text(section.title)}")
+    if section.description:
+        st.caption(ui.text(section.description))
+    if flash := st.session_state.pop(flash_key, None):
+        st.success(flash, icon=":material/check_circle:")
+    with st.form(f"form-{matter_id}-{section.id}"):
+        answers = section_inputs(section, lambda name: widget_key(matter_id, form.revision, name),
+                                 show_required=st.session_state.get(saved_key) == section.id)
+        saved = st.form_submit_button(ui.t("fill.save"), type="primary", disabled=not form.editable,
+                                      key=f"save-{matter_id}-{section.id}")
+    if done == total and form.problem_count == 0:
+        ui.link("app_pages/result.py", ui.t("fill.all_done"), matter_id, icon=":material/arrow_forward:")
+
+if saved:
+    after = ui.call(app_queries.save_section, ui.uow(), ui.me(), matter_id, section.id, answers,
+                    expected_version=form.matter.version)
+    if after is None:
+        st.stop()  # the problem is shown; what was typed stays in the form
+    st.session_state[saved_key] = section.id
+    now = after.section(section.id)
+    appeared = [q for q in now.shown() if q.name not in {v.name for v in section.shown()}]
+    if appeared:
+        st.session_state[flash_key] = ui.t("fill.appeared", count=len(appeared))
+    elif now.status == "done":
+        order = [s.id for s in after.sections if s.relevant]
+        later = order[order.index(section.id) + 1:] + order[:order.index(section.id)]
+        rest = [sid for sid in later if after.section(sid).status != "done"]
+        st.session_state[flash_key] = ui.t("fill.saved_next") if rest else ui.t("fill.saved_all")
+        if rest:
+            st.session_state[goto_key] = rest[0]
+    else:
+        st.session_state[flash_key] = ui.t("fill.saved_with_problems")
+    st.rerun()

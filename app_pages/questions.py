@@ -1,0 +1,164 @@
+"""Questionnaire questions as widgets, and what the widgets hold given back as answers."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.ui import problem_text, t, text
+from assessment.domain.questionnaire import Question
+from assessment.errors import ErrorCode
+from assessment.services.app_queries import QuestionView, SectionView
+
+SHORT_CHOICE_LIST = 4  # up to this many choices show as radio buttons, more as a drop-down
+
+
+def widget_key(matter_id: int | str, revision: int, name: str) -> str:
+    return f"q-{matter_id}-{revision}-{name}"
+
+
+def section_inputs(section: SectionView, key_of, *, show_required: bool) -> dict[str, Any]:
+    """Draw the section's questions that apply, each with its problems under it; give the answers entered."""
+    answers = {}
+    for view in section.shown():
+        if view.question.type == "calculate":
+            _calculated(view)
+            continue
+        answers[view.name] = answer_input(view, key_of(view.name))
+        for problem in view.problems:
+            if show_required or problem.code is not ErrorCode.ANS_REQUIRED:
+                st.error(problem_text(problem, with_place=False), icon=":material/error:")
+    return answers
+
+
+def _label(view: QuestionView) -> str:
+    question = view.question
+    unit = f"（{text(question.unit)}）" if question.unit else ""
+    percent = "（%）" if question.type == "percent" else ""
+    return f"{text(question.label)}{unit}{percent}" + (" :red[*]" if view.required else "")
+
+
+def answer_input(view: QuestionView, key: str) -> Any:
+    """Draw the question's widget; give its content as an answer (None when empty)."""
+    question, label, hint = view.question, _label(view), text(view.question.hint) or None
+    kind = question.type
+    if kind in ("integer", "number", "money", "percent"):
+        return _number(view, key, label, hint)
+    if kind == "text":
+        return _text(question, view.value, key, label, hint)
+    if kind == "date":
+        value = view.value.isoformat() if isinstance(view.value, date) else (view.value or "")
+        entered = st.text_input(label, value=str(value), key=key, help=hint, placeholder="YYYY-MM-DD", max_chars=10)
+        return entered.strip() or None
+    if kind == "yes_no":
+        index = {True: 0, False: 1}.get(view.value) if isinstance(view.value, bool) else None
+        return st.radio(label, [True, False], index=index, key=key, help=hint, horizontal=True,
+                        format_func=lambda v: t("form.yes") if v else t("form.no"))
+    if kind == "single_choice":
+        return _one_choice(view, key, label, hint)
+    if kind == "multiple_choice":
+        names = {c.name: text(c.label) for c in view.choices}
+        chosen = [v for v in view.value or [] if v in names] if isinstance(view.value, list) else []
+        picked = st.multiselect(label, list(names), default=chosen, format_func=names.get, key=key, help=hint,
+                                placeholder=t("form.pick_many"))
+        return picked or None
+    return _table(view, key, label, hint)
+
+
+def _number(view: QuestionView, key: str, label: str, hint: str | None) -> int | float | None:
+    question = view.question
+    scale = 100 if question.type == "percent" else 1  # a percent is answered 0–100, stored as a fraction
+    whole = question.type == "integer"
+    value = view.value if isinstance(view.value, (int, float)) and not isinstance(view.value, bool) else None
+    # Streamlit wants value and bounds of one numeric type: int for whole numbers, float otherwise.
+    shown = None if value is None else (int(value) if whole else round(float(value) * scale, 6))
+    low, high = (None if b is None else (int(b) if whole else float(b) * scale) for b in (question.min, question.max))
+    if question.type == "percent":
+        low, high = (0.0 if low is None else low), (100.0 if high is None else high)
+    entered = st.number_input(label, value=shown, min_value=low, max_value=high, step=1 if whole else None,
+                              format=None if whole else "%.2f", key=key, help=hint, placeholder=t("form.empty"))
+    if entered is None:
+        return None
+    return int(entered) if whole else round(entered / scale, 6)
+
+
+def _text(question: Question, value: Any, key: str, label: str, hint: str | None) -> str | None:
+    value = value if isinstance(value, str) else ("" if value is None else str(value))
+    widget = st.text_area if question.multiline else st.text_input
+    entered = widget(label, value=value, key=key, help=hint, max_chars=question.max_length)
+    return entered if entered.strip() else None
+
+
+def _one_choice(view: QuestionView, key: str, label: str, hint: str | None) -> str | None:
+    names = {c.name: text(c.label) for c in view.choices}
+    index = list(names).index(view.value) if view.value in names else None
+    if len(names) <= SHORT_CHOICE_LIST:
+        return st.radio(label, list(names), index=index, format_func=names.get, key=key, help=hint, horizontal=True)
+    return st.selectbox(label, list(names), index=index, format_func=names.get, key=key, help=hint,
+                        placeholder=t("form.pick_one"))
+
+
+def _calculated(view: QuestionView) -> None:
+    value = view.value
+    shown = "-" if value is None else (f"{value:.1%}" if view.question.type == "percent" else f"{value:g}"
+                                       if isinstance(value, (int, float)) else str(value))
+    st.markdown(f"{text(view.question.label)}：**{shown}**")
+    st.caption(t("form.calculated"))
+
+
+# --- table questions: a data editor, one row per entry -----------------------------------------------------
+
+_NUMERIC = ("integer", "number", "money", "percent")
+
+
+def _table(view: QuestionView, key: str, label: str, hint: str | None) -> list[dict[str, Any]] | None:
+    columns = view.question.columns or []
+    rows = [r for r in view.value if isinstance(r, dict)] if isinstance(view.value, list) else []
+    frame = pd.DataFrame([{c.name: r.get(c.name) for c in columns} for r in rows], columns=[c.name for c in columns])
+    frame = frame.astype({c.name: _dtype(c) for c in columns})
+    st.markdown(label)
+    if hint:
+        st.caption(hint)
+    edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+                            column_config={c.name: _column(c, view) for c in columns})
+    entered = [_row(record, columns) for record in edited.to_dict("records")]
+    return [row for row in entered if row] or None
+
+
+def _dtype(column: Question) -> str:
+    if column.type in _NUMERIC:
+        return "float64"
+    return "boolean" if column.type == "yes_no" else "object"
+
+
+def _column(column: Question, view: QuestionView):
+    label = text(column.label) + (" *" if column.required is True else "")
+    hint = text(column.hint) or None
+    if column.type in ("single_choice", "multiple_choice"):
+        names = {c.name: text(c.label) for c in view.column_choices.get(column.name, ())}
+        return st.column_config.SelectboxColumn(label, help=hint, options=list(names), format_func=names.get)
+    if column.type in _NUMERIC:
+        return st.column_config.NumberColumn(label, help=hint, step=1 if column.type == "integer" else None,
+                                             min_value=column.min, max_value=column.max)
+    if column.type == "yes_no":
+        return st.column_config.CheckboxColumn(label, help=hint)
+    return st.column_config.TextColumn(label, help=hint, max_chars=column.max_length)
+
+
+def _row(record: dict[str, Any], columns: list[Question]) -> dict[str, Any]:
+    """One edited row as answers: blanks dropped, whole numbers as int where the column says integer."""
+    row = {}
+    for column in columns:
+        value = record.get(column.name)
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value == "":
+            continue
+        if hasattr(value, "item"):  # numpy scalars
+            value = value.item()
+        if column.type == "integer" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        row[column.name] = value
+    return row

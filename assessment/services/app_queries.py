@@ -1,0 +1,475 @@
+"""What the app's pages need beyond the workflow services: the questionnaire as a form (which questions
+apply, which are required, the problems at each question, progress), saving one section, the result of a
+draft or of a submitted revision, the measure library, follow-ups in scope and report downloads.
+
+Every function checks the actor's permission, through the workflow service it builds on or itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from assessment.domain.answers import ValidatedAnswers, validate_answers
+from assessment import graph
+from assessment.domain.i18n_text import I18nText, Lang
+from assessment.domain.measures import validate_measures
+from assessment.domain.questionnaire import Choice, Question
+from assessment.domain.result import Assessment
+from assessment.domain.ruleset import CompiledQuestion, Kind, RuleSet
+from assessment.domain.scoring import assess, score
+from assessment.errors import ErrorCode, Problem, WenpingError
+from assessment.loader import load_ruleset
+from assessment.services import submissions
+from assessment.services._common import load_matter
+from assessment.services.permissions import Action, Principal, require
+from assessment.services.scoring import RulesScorer, Scored
+from assessment.services.views import FollowUpView, MatterDetail, MatterSummary, RevisionView
+from assessment.storage.uow import UnitOfWork
+
+EDITABLE_STATES = submissions.EDITABLE
+REPORT_FORMATS = ("docx", "pdf", "json")
+
+
+# --- the rule set's catalogue (public: kinds of matter and their titles) -----------------------------------
+
+
+def kind_titles(rules_dir: Path | str | None = None) -> dict[str, I18nText]:
+    ruleset = load_ruleset(rules_dir)
+    return {kind_id: ruleset.kinds[kind_id].title for kind_id in sorted(ruleset.kinds)}
+
+
+def basic_questions(kind_id: str, answers: Mapping[str, Any] | None = None, *,
+                    rules_dir: Path | str | None = None) -> "SectionView":
+    """The first section (the matter's basic facts) for the new-matter form, with the problems of `answers`."""
+    kind = load_ruleset(rules_dir).kind(kind_id)
+    answers = dict(answers or {})
+    validated = validate_answers(kind, answers)
+    return _section_view(kind, kind.sections[0], answers, validated, validated.problems)
+
+
+@dataclass(frozen=True)
+class AnswerLabels:
+    """How to show a kind's answers: question labels, and choice labels by question, language and name."""
+
+    questions: dict[str, I18nText]
+    choices: dict[str, dict[str, dict[str, str]]]
+
+
+def answer_labels(kind_id: str, rules_dir: Path | str | None = None) -> AnswerLabels:
+    kind = load_ruleset(rules_dir).kind(kind_id)
+    return AnswerLabels({q.question.name: q.question.label for q in kind.questions}, kind.choice_labels)
+
+
+# --- the questionnaire as a form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    question: Question
+    choices: tuple[Choice, ...]
+    column_choices: dict[str, tuple[Choice, ...]]  # table column → its choices
+    value: Any  # the answer converted to the question's type, or as typed when it could not be
+    relevant: bool
+    required: bool
+    problems: tuple[Problem, ...]
+
+    @property
+    def name(self) -> str:
+        return self.question.name
+
+    @property
+    def answered(self) -> bool:
+        return self.value not in (None, "", [])
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: str
+    title: I18nText
+    description: I18nText | None
+    relevant: bool
+    questions: tuple[QuestionView, ...]
+
+    def shown(self) -> list[QuestionView]:
+        return [q for q in self.questions if q.relevant]
+
+    @property
+    def required_total(self) -> int:
+        return sum(1 for q in self.shown() if q.required and q.question.type != "calculate")
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for q in self.shown() if q.required and q.question.type != "calculate" and q.answered)
+
+    @property
+    def status(self) -> str:
+        """skipped (does not apply) | problems (a wrong value) | todo (required answers missing) | done."""
+        if not self.relevant:
+            return "skipped"
+        if any(p.code is not ErrorCode.ANS_REQUIRED for q in self.shown() for p in q.problems):
+            return "problems"
+        return "todo" if self.required_done < self.required_total else "done"
+
+
+@dataclass(frozen=True)
+class FormView:
+    matter: MatterSummary
+    kind_title: I18nText
+    revision: int
+    editable: bool
+    sections: tuple[SectionView, ...]
+    other_problems: tuple[Problem, ...]  # not at a question of the form (e.g. an answer no question has)
+    returned_because: str | None  # the reviewer's reason, while a returned matter is being revised
+
+    def section(self, section_id: str) -> SectionView:
+        return next(s for s in self.sections if s.id == section_id)
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """Required questions that apply: (answered, all)."""
+        shown = [s for s in self.sections if s.relevant]
+        return sum(s.required_done for s in shown), sum(s.required_total for s in shown)
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.other_problems) + sum(len(q.problems) for s in self.sections if s.relevant for q in s.shown())
+
+
+def questionnaire_form(uow: UnitOfWork, actor: Principal, matter_id: int, *,
+                       rules_dir: Path | str | None = None) -> FormView:
+    """The current revision's answers laid over its kind's questionnaire, with every problem at its question."""
+    detail = submissions.get_matter(uow, actor, matter_id)
+    kind = load_ruleset(rules_dir).kind(detail.summary.kind)
+    raw = detail.current.answers
+    validated = validate_answers(kind, raw)
+    known = {q.question.name for q in kind.questions}
+    sections = tuple(_section_view(kind, s, raw, validated, validated.problems) for s in kind.sections)
+    others = tuple(p for p in validated.problems if p.where.id not in known)
+    editable = detail.summary.state in EDITABLE_STATES and detail.current.state == "draft"
+    returns = [r.comment for r in detail.reviews if r.action == "return"]
+    reason = returns[-1] if returns and detail.summary.state == "returned" else None
+    return FormView(detail.summary, kind.title, detail.current.number, editable, sections, others, reason)
+
+
+def _section_view(kind: Kind, section, raw: Mapping[str, Any], validated: ValidatedAnswers,
+                  problems: Sequence[Problem]) -> SectionView:
+    values = validated.values
+    compiled = [kind.question(q.name) for q in section.questions]
+    section_relevant = compiled[0].section_relevant is None or compiled[0].section_relevant.evaluate(values) is True
+    views = tuple(_question_view(kind, c, raw, values, problems, section_relevant) for c in compiled)
+    return SectionView(section.id, section.title, section.description, section_relevant, views)
+
+
+def _question_view(kind: Kind, compiled: CompiledQuestion, raw: Mapping[str, Any], values: Mapping[str, Any],
+                   problems: Sequence[Problem], section_relevant: bool) -> QuestionView:
+    question = compiled.question
+    relevant = section_relevant and (compiled.relevant is None or compiled.relevant.evaluate(values) is True)
+    value = values.get(question.name)
+    if value is None and question.type != "calculate":
+        value = raw.get(question.name)
+    columns = {c.name: kind.choices_of(c) for c in question.columns or () if c.choices is not None}
+    return QuestionView(
+        question=question,
+        choices=kind.choices_of(question),
+        column_choices=columns,
+        value=value,
+        relevant=relevant,
+        required=relevant and compiled.required.evaluate(values) is True,
+        problems=tuple(p for p in problems if p.where.id == question.name),
+    )
+
+
+def save_section(uow: UnitOfWork, actor: Principal, matter_id: int, section_id: str, answers: Mapping[str, Any], *,
+                 expected_version: int, rules_dir: Path | str | None = None) -> FormView:
+    """Save one section's answers into the draft, whatever their problems (a draft keeps what was typed),
+    and give the form back with the problems found, so that they show at their questions."""
+    detail = submissions.get_matter(uow, actor, matter_id)
+    kind = load_ruleset(rules_dir).kind(detail.summary.kind)
+    section_names = {q.name for s in kind.sections if s.id == section_id for q in s.questions}
+    if not section_names:
+        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="section", id=section_id)
+    outside = sorted(set(answers) - section_names)
+    if outside:
+        raise WenpingError.of(ErrorCode.STORE_INVALID, field="section", detail=f"{section_id}: {', '.join(outside)}")
+    submissions.save_draft(uow, actor, matter_id, answers, section=section_id,
+                           expected_version=expected_version)
+    return questionnaire_form(uow, actor, matter_id, rules_dir=rules_dir)
+
+
+def start_matter(uow: UnitOfWork, actor: Principal, kind_id: str, basics: Mapping[str, Any], *,
+                 unit_code: str | None = None, rules_dir: Path | str | None = None) -> MatterSummary:
+    """A new matter from its basic facts (the first section), named after the matter's name.
+    Wrong or missing basic facts are refused with every problem, before anything is stored."""
+    require(actor, Action.DRAFT)
+    kind = load_ruleset(rules_dir).kind(kind_id)
+    first = kind.sections[0]
+    validated = validate_answers(kind, basics)
+    names = {q.name for q in first.questions}
+    problems = [p for p in validated.problems if p.where.id in names]
+    if problems:
+        raise WenpingError(problems)
+    title = str(basics.get(first.questions[0].name) or "")
+    return submissions.create_matter(uow, actor, kind=kind_id, title=title, answers=basics,
+                                     unit_code=unit_code)
+
+
+# --- results: a submitted revision as frozen, a draft as scored now ----------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """The rule set's 5×5 grid with its degrees and scale labels, for drawing."""
+
+    degrees: tuple[tuple[str, I18nText, str], ...]  # (id, label, colour) low → high
+    grid: tuple[tuple[str, ...], ...]  # grid[probability-1][impact-1] = degree id
+    probability_labels: tuple[I18nText, ...]
+    impact_labels: tuple[I18nText, ...]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    matter: MatterSummary
+    revision: RevisionView
+    assessment: Assessment | None
+    provisional: bool  # scored now from a draft; nothing is frozen yet
+    missing: int  # required answers still missing (a provisional result may change)
+    problems: tuple[Problem, ...]  # what keeps a draft from being scored, or measures left out of it
+    matrix: MatrixView
+    stakeholders: QuestionView | None  # the stakeholder table with its column labels, if the kind has one
+    stakeholder_dot: str | None  # the stakeholder graph (DOT), when stakeholders were entered
+
+
+def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: int | None = None, lang: Lang = "zh",
+                today: date | None = None, rules_dir: Path | str | None = None) -> ResultView:
+    """A frozen revision's stored result; for a draft, a provisional score of what has been entered.
+    `lang` is the language of the stakeholder graph's labels."""
+    detail = submissions.get_matter(uow, actor, matter_id)
+    ruleset = load_ruleset(rules_dir)
+    rev = _revision(detail, revision)
+    if rev.result is not None:
+        assessment, provisional, missing, problems = Assessment.model_validate(rev.result), False, 0, ()
+    else:
+        provisional = True
+        assessment, missing, problems = _provisional(ruleset, detail.summary.kind, rev, today or uow.now().date(),
+                                                     rules_dir)
+    table = _stakeholder_table(ruleset.kind(detail.summary.kind), rev.answers)
+    return ResultView(detail.summary, rev, assessment, provisional, missing, problems, _matrix_view(ruleset),
+                      table, _stakeholder_dot(table, rev.answers, lang))
+
+
+def _stakeholder_dot(table: QuestionView | None, answers: Mapping[str, Any], lang: Lang) -> str | None:
+    rows = table.value if table is not None and isinstance(table.value, list) else []
+    relations = answers.get("stakeholder_relations")
+    if not rows:
+        return None
+    return graph.stakeholder_dot((rows, relations if isinstance(relations, list) else None), lang=lang)
+
+
+def _stakeholder_table(kind: Kind, answers: Mapping[str, Any]) -> QuestionView | None:
+    compiled = kind.question("stakeholders")
+    if compiled is None or compiled.question.type != "table":
+        return None
+    return _question_view(kind, compiled, answers, {}, (), True)
+
+
+def _revision(detail: MatterDetail, number: int | None) -> RevisionView:
+    if number is None:
+        return detail.current
+    found = [r for r in detail.revisions if r.number == number]
+    if not found:
+        raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=detail.summary.id, number=number)
+    return found[0]
+
+
+def _provisional(ruleset: RuleSet, kind_id: str, rev: RevisionView, today: date,
+                 rules_dir) -> tuple[Assessment | None, int, tuple[Problem, ...]]:
+    kind = ruleset.kind(kind_id)
+    full = validate_answers(kind, rev.answers)
+    missing = sum(1 for p in full.problems if p.code is ErrorCode.ANS_REQUIRED)
+    wrong = tuple(p for p in full.problems if p.code is not ErrorCode.ANS_REQUIRED)
+    planned, measure_problems = _countable_measures(ruleset, rev.measures)
+    if wrong:
+        return None, missing, wrong + tuple(measure_problems)
+    values = validate_answers(kind, rev.answers, partial=True).values
+    assessment = score(ruleset, kind, values, planned, assessed_at=today, model=current_advisor(rules_dir))
+    return assessment, missing, tuple(measure_problems)
+
+
+def _countable_measures(ruleset: RuleSet, measures: Sequence[Mapping[str, Any]]):
+    """The measures that validate one by one (a wrong one is reported and left out of a provisional score)."""
+    planned, problems = [], []
+    for row, measure in enumerate(measures, start=1):
+        ok, found = validate_measures(ruleset, [measure])
+        planned += ok
+        problems += [_renumbered(p, row) for p in found]
+    return planned, problems
+
+
+def _renumbered(problem: Problem, row: int) -> Problem:
+    params = {**problem.params, "row": row} if "row" in problem.params else problem.params
+    return Problem(problem.code, params, replace(problem.where, row=row))
+
+
+def _matrix_view(ruleset: RuleSet) -> MatrixView:
+    scales = ruleset.info.scales
+    return MatrixView(
+        degrees=tuple((d.id, d.label, d.color) for d in ruleset.matrix.degrees),
+        grid=tuple(tuple(row) for row in ruleset.matrix.grid),
+        probability_labels=tuple(s.label for s in scales.probability),
+        impact_labels=tuple(s.label for s in scales.impact),
+    )
+
+
+# --- the learned model's second opinion -------------------------------------------------------------------
+
+
+def current_advisor(rules_dir: Path | str | None = None):
+    """The current learned model as a SecondOpinion, or None while none has been trained."""
+    # Looked up before importing the model package, which takes seconds to import (scikit-learn, skops).
+    marker = Path(os.environ.get("WENPING_MODEL_DIR") or "data/models") / "CURRENT"
+    if not marker.is_file():
+        return None
+    from assessment.model.persistence import current_version
+
+    version = current_version()
+    return None if version is None else _advisor(version, str(rules_dir or ""))
+
+
+@lru_cache(maxsize=2)
+def _advisor(version: str, rules_dir: str):
+    from assessment.model.advisor import load_advisor
+
+    return load_advisor(None, rules_dir or None, version)
+
+
+class AdvisedScorer(RulesScorer):
+    """The rules, plus the learned model's opinion when a model exists, frozen with the result on submit."""
+
+    def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]], at) -> Scored:
+        result = assess(self.ruleset(), kind, answers, measures, assessed_at=at.date(),
+                        model=current_advisor(self.rules_dir))
+        return Scored.from_document(result.model_dump(mode="json"))
+
+
+def submit(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_version: int,
+           rules_dir: Path | str | None = None) -> MatterSummary:
+    return submissions.submit(uow, actor, matter_id, AdvisedScorer(rules_dir), expected_version=expected_version)
+
+
+# --- measures ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LibraryOption:
+    id: str
+    name: I18nText
+    description: I18nText | None
+    typical_unit: I18nText | None
+    factors: tuple[str, ...]  # the identified factors it lowers (empty: it lowers none of them)
+
+
+@dataclass(frozen=True)
+class MeasureOptions:
+    library: tuple[LibraryOption, ...]  # those lowering an identified factor first
+    factors: dict[str, I18nText]  # identified factor → name (what a written measure may address)
+    max_custom_drop: int
+
+
+def measure_options(uow: UnitOfWork, actor: Principal, matter_id: int, *,
+                    rules_dir: Path | str | None = None) -> MeasureOptions:
+    view = result_view(uow, actor, matter_id, rules_dir=rules_dir)
+    ruleset = load_ruleset(rules_dir)
+    identified = {f.factor: f.name for f in view.assessment.factors} if view.assessment else {}
+    options = [LibraryOption(m.id, m.name, m.description, m.typical_unit, tuple(f for f in m.lowers if f in identified))
+               for m in ruleset.measures.values()]
+    options.sort(key=lambda o: (not o.factors, o.id))
+    return MeasureOptions(tuple(options), identified, ruleset.info.residual.custom_measure_max_drop)
+
+
+def save_measures(uow: UnitOfWork, actor: Principal, matter_id: int, measures: Sequence[Mapping[str, Any]], *,
+                  expected_version: int, rules_dir: Path | str | None = None) -> ResultView:
+    """Replace the draft's measures and give back the result with the residual risk they leave."""
+    submissions.save_measures(uow, actor, matter_id, measures, expected_version=expected_version)
+    return result_view(uow, actor, matter_id, rules_dir=rules_dir)
+
+
+# --- follow-up in scope -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    item: FollowUpView
+    matter: MatterSummary
+    name: I18nText  # the measure in words (a library measure's follow-up is titled by its id)
+
+
+def followups_in_scope(uow: UnitOfWork, actor: Principal, *, rules_dir: Path | str | None = None) -> list[FollowUpRow]:
+    """Every measure under follow-up in the actor's scope, overdue ones first, then by due date."""
+    require(actor, Action.VIEW)
+    library = load_ruleset(rules_dir).measures
+    with uow:
+        today = uow.now().date()
+        pairs = uow.followups.in_scope(actor.scope())
+        units = uow.units.by_ids(m.unit_id for _, m in pairs)
+        rows = [FollowUpRow(FollowUpView.of(f, today), MatterSummary.of(m, units[m.unit_id]),
+                            library[f.title].name if f.title in library else I18nText(zh=f.title, en=f.title))
+                for f, m in pairs]
+    return sorted(rows, key=lambda r: (not r.item.overdue, r.item.due_date or date.max, r.item.id))
+
+
+# --- people named on a matter -----------------------------------------------------------------------------
+
+
+def user_names(uow: UnitOfWork, actor: Principal, matter_id: int, user_ids: Sequence[int]) -> dict[int, str]:
+    """Display names of the users who acted on a matter the actor may see."""
+    with uow:
+        load_matter(uow, actor, matter_id, Action.VIEW)
+        users = (uow.users.get(i) for i in set(user_ids))
+        return {u.id: u.display_name for u in users if u is not None}
+
+
+# --- downloads --------------------------------------------------------------------------------------------
+
+
+def report_formats() -> tuple[str, ...]:
+    """The formats a report can be downloaded in: all once the report service exists, else JSON only."""
+    try:
+        from assessment.services import reports  # noqa: F401
+    except ImportError:
+        return ("json",)
+    return REPORT_FORMATS
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content: bytes
+    mime: str
+
+
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pdf": "application/pdf", "json": "application/json"}
+
+
+def download(uow: UnitOfWork, actor: Principal, matter_id: int, fmt: str, lang: str = "zh") -> Download:
+    """The report of the matter's newest submitted revision, permission-checked."""
+    if fmt not in report_formats():
+        raise WenpingError.of(ErrorCode.STORE_INVALID, field="format", detail=f"{fmt} ∉ {', '.join(report_formats())}")
+    if "docx" in report_formats():
+        from assessment.services.reports import generate_report
+
+        filename, content = generate_report(uow, actor, matter_id, fmt=fmt, lang=lang)
+        return Download(filename, content, MIME[fmt])
+    detail = submissions.get_matter(uow, actor, matter_id)
+    frozen = [r for r in detail.revisions if r.result is not None]
+    if not frozen:
+        raise WenpingError.of(ErrorCode.STORE_BAD_STATE, entity="matter", id=matter_id, state=detail.summary.state,
+                              action="downloaded (nothing submitted yet)")
+    content = json.dumps(frozen[-1].result, ensure_ascii=False, indent=2).encode("utf-8")
+    return Download(f"wenping-{matter_id}-r{frozen[-1].number}.json", content, MIME["json"])

@@ -1,0 +1,61 @@
+"""Login with a local account, the demo accounts shown only in demo mode, the language switch."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from assessment.i18n import t
+from assessment.services.demo import DEMO_PASSWORD
+from tests.app.conftest import APP, DEPARTMENT, codes, no_crash, open_page, who
+
+
+def _login_page() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60).run()
+
+
+def _log_in(at: AppTest, username: str, password: str) -> AppTest:
+    at.text_input(key="login-username").input(username)
+    at.text_input(key="login-password").input(password)
+    return at.button(key="login-submit").click().run()
+
+
+def test_login__right_password__opens_the_users_home_page(app_db):
+    at = _log_in(no_crash(_login_page()), DEPARTMENT, DEMO_PASSWORD)
+    assert at.session_state["principal"].username == DEPARTMENT
+    assert at.title[0].value == t("page.my_matters", "zh")
+
+
+def test_login__wrong_password__is_refused_with_its_code(app_db):
+    at = _log_in(_login_page(), DEPARTMENT, "not-the-password-1")
+    assert "AUTH-601" in codes(at) and "principal" not in at.session_state
+
+
+def test_login_page__outside_demo_mode__lists_no_accounts(app_db):
+    at = no_crash(_login_page())
+    assert not at.dataframe and DEMO_PASSWORD not in " ".join(i.value for i in at.info)
+
+
+def test_login_page__in_demo_mode__lists_the_demo_accounts(app_db, monkeypatch):
+    monkeypatch.setenv("WENPING_DEMO", "1")
+    at = no_crash(_login_page())
+    assert DEPARTMENT in list(at.dataframe[0].value[t("login.username", "zh")])
+    assert DEMO_PASSWORD in at.info[0].value
+
+
+def test_address_typed_before_login__opens_after_login(app_db):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page("app_pages/stats.py")
+    at = _log_in(at.run(), DEPARTMENT, DEMO_PASSWORD)
+    assert at.title[0].value == t("page.stats", "zh")
+
+
+def test_language__english__shows_english_titles_and_navigation(app_db):
+    at = no_crash(open_page("app_pages/home.py", who(app_db, DEPARTMENT), lang="en"))
+    assert at.title[0].value == t("page.my_matters", "en")
+
+
+def test_logout__forgets_the_user(app_db):
+    at = open_page("app_pages/home.py", who(app_db, DEPARTMENT))
+    at = at.button(key="logout").click().run()
+    assert "principal" not in at.session_state
+    assert at.text_input(key="login-username")

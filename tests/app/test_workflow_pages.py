@@ -1,0 +1,149 @@
+"""Result, measures, submit and review pages driven as a user would."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.domain.i18n_text import I18nText
+from assessment.domain.result import ModelOpinion, ModelReason
+from assessment.i18n import t
+from assessment.services import app_queries, submissions
+from tests.app.conftest import DEPARTMENT, REVIEWER, codes, detail, has_button, matter_of, no_crash, open_page, who
+
+
+class SimulatedModel:
+    """A second opinion as the learned model gives it when trained on simulated data."""
+
+    def opinion(self, kind, values, assessment) -> ModelOpinion:
+        return ModelOpinion(version="test-1", trained_on_simulated_data=True,
+                            caveat=I18nText(zh="本模型以模拟数据训练", en="Trained on simulated data"),
+                            probability=0.42, suggested_level="high",
+                            reasons=(ModelReason(feature="opposition_rate", label=I18nText(zh="反对率", en="Opposition"),
+                                                 contribution=0.8, value=0.3),),
+                            disagreement=I18nText(zh="模型与规则不一致", en="The model disagrees"))
+
+
+def test_result__draft__is_provisional_with_levels_factors_matrix_and_stakeholder_graph(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    at = no_crash(open_page("app_pages/result.py", who(app_db, DEPARTMENT), matter=matter))
+    headings = [s.value for s in at.subheader]
+    assert any(t("result.factors", "zh") in h for h in headings) and t("result.matrix", "zh") in headings
+    assert t("result.provisional", "zh", missing=0) in [w.value for w in at.warning]
+    assert len(at.get("vega_lite_chart")) == 2 and at.get("graphviz_chart")
+    assert t("result.model.none", "zh") in [c.value for c in at.caption]
+
+
+def test_result__with_a_model_trained_on_simulated_data__shows_the_opinion_with_the_label(app_db, monkeypatch):
+    monkeypatch.setattr(app_queries, "current_advisor", lambda rules_dir=None: SimulatedModel())
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    at = no_crash(open_page("app_pages/result.py", who(app_db, DEPARTMENT), matter=matter))
+    warning = next(w.value for w in at.warning if t("result.model.simulated", "zh") in w.value)
+    assert "本模型以模拟数据训练" in warning
+    assert "42.0%" in [m.value for m in at.metric]
+    assert "模型与规则不一致" in [e.value for e in at.error]
+
+
+def test_measures__library_measure_added__is_saved_with_its_responsibility(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    before = len(detail(app_db, matter).current.measures)
+    at = no_crash(open_page("app_pages/measures.py", who(app_db, DEPARTMENT), matter=matter))
+    at.selectbox(key="library-pick").set_value("M-LA-05")
+    at.text_input(key="library-unit").input("江北区住房和城乡建设局")
+    at.text_input(key="library-leader").input("张敏")
+    at.text_input(key="library-deadline").input("2027-06-30")
+    at = no_crash(at.button(key="library-add").click().run())
+    added = detail(app_db, matter).current.measures[-1]
+    assert len(detail(app_db, matter).current.measures) == before + 1
+    assert (added["measure"], added["unit"], added["leader"], added["deadline"]) == (
+        "M-LA-05", "江北区住房和城乡建设局", "张敏", "2027-06-30")
+    assert at.text_input(key="library-leader").value == ""  # the add form is empty again
+
+
+def test_measures__own_measure_without_text__is_not_added_and_says_why(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    before = len(detail(app_db, matter).current.measures)
+    at = no_crash(open_page("app_pages/measures.py", who(app_db, DEPARTMENT), matter=matter))
+    at.text_input(key="own-leader").input("张敏")
+    at = no_crash(at.button(key="own-add").click().run())
+    assert len(detail(app_db, matter).current.measures) == before
+    assert t("measures.text_first", "zh") in [w.value for w in at.warning]
+    assert at.text_input(key="own-leader").value == "张敏"
+
+
+def test_submit__complete_draft__is_submitted_and_the_result_shown(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    at = no_crash(open_page("app_pages/submit.py", who(app_db, DEPARTMENT), matter=matter))
+    assert at.button(key="submit-button").disabled
+    at.checkbox(key=f"confirm-{matter}").check().run()
+    at = no_crash(at.button(key="submit-button").click().run())
+    assert detail(app_db, matter).summary.state == "submitted"
+    assert at.title[0].value == t("page.result", "zh")
+    assert t("submit.done", "zh") in [s.value for s in at.success]
+
+
+def test_submit__incomplete_draft__lists_what_is_missing_by_section(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    version = detail(app_db, matter).summary.version
+    submissions.save_draft(app_db.uow(), who(app_db, DEPARTMENT), matter, {"decision_body": None},
+                           expected_version=version)
+    at = no_crash(open_page("app_pages/submit.py", who(app_db, DEPARTMENT), matter=matter))
+    assert t("submit.blocked", "zh", count=1) in [e.value for e in at.error]
+    assert has_button(at, "fix-matter") and not has_button(at, "submit-button")
+
+
+def _review_page(app_db, state: str = "submitted"):
+    matter = matter_of(app_db, "land_expropriation", state)
+    return no_crash(open_page("app_pages/review.py", who(app_db, REVIEWER), matter=matter)), matter
+
+
+def test_review__return_with_a_comment__sends_it_back_with_the_reason(app_db):
+    at, matter = _review_page(app_db)
+    at.text_area(key="review-return-reason").input("请补充听证会记录。")
+    at = no_crash(at.button(key="review-return-send").click().run())
+    found = detail(app_db, matter)
+    assert found.summary.state == "returned" and found.reviews[-1].comment == "请补充听证会记录。"
+    assert t("review.returned", "zh") in [s.value for s in at.success]
+
+
+def test_review__return_without_a_reason__is_refused_and_nothing_changes(app_db):
+    at, matter = _review_page(app_db)
+    at = no_crash(at.button(key="review-return-send").click().run())
+    assert "STORE-512" in codes(at) and detail(app_db, matter).summary.state == "submitted"
+
+
+def test_review__override_without_a_reason__is_refused(app_db):
+    at, matter = _review_page(app_db)
+    at.selectbox(key="review-level").set_value("high")
+    at = no_crash(at.button(key="review-override-send").click().run())
+    assert "STORE-505" in codes(at) and detail(app_db, matter).summary.level != "high"
+
+
+@pytest.mark.parametrize("decision", ["proceed_with_conditions", "postpone"])
+def test_review__approve__records_the_decision(app_db, decision):
+    at, matter = _review_page(app_db, "in_review")
+    at.selectbox(key="review-decision").set_value(decision)
+    at = no_crash(at.button(key="review-approve-send").click().run())
+    assert (detail(app_db, matter).summary.state, detail(app_db, matter).summary.decision) == ("approved", decision)
+
+
+def test_review__resubmitted_matter__shows_what_changed_since_the_returned_revision(app_db):
+    matter = matter_of(app_db, "land_expropriation", "returned")
+    department = who(app_db, DEPARTMENT)
+    submissions.save_draft(app_db.uow(), department, matter, {"petitions_12m": 12},
+                           expected_version=detail(app_db, matter).summary.version)
+    app_queries.submit(app_db.uow(), department, matter, expected_version=detail(app_db, matter).summary.version)
+    at = no_crash(open_page("app_pages/review.py", who(app_db, REVIEWER), matter=matter))
+    assert t("review.changes", "zh", old=1, new=2) in [s.value for s in at.subheader]
+    label = app_queries.answer_labels("land_expropriation").questions["petitions_12m"].zh
+    changes = at.table[1].value  # the review history comes first, then the changes
+    row = changes[changes[t("review.item", "zh")] == label]
+    assert list(row[t("review.new", "zh")]) == ["12"]
+
+
+def test_review__downloads__json_is_offered(app_db):
+    at, matter = _review_page(app_db)
+    formats = app_queries.report_formats()
+    at = no_crash(at.button(key="make-json").click().run())
+    assert any(d.proto.label == t("review.download", "zh", fmt="JSON") for d in at.get("download_button"))
+    if formats == ("json",):
+        assert t("review.report_not_ready", "zh") in [c.value for c in at.caption]
