@@ -29,6 +29,7 @@ def main() -> None:
 # Each area adds one import line here; the import registers its commands on `main`.
 from assessment.cli import db_cmd  # noqa: E402,F401  (db, unit, user, audit)
 from assessment.cli import assess_cmd  # noqa: E402,F401  (assess, rules, questionnaire)
+from assessment.cli import model_cmd  # noqa: E402,F401  (model train, card, evaluate, explain)
 from assessment.cli import demo_cmd  # noqa: E402,F401  (demo seed)
 from assessment.cli import submission_cmd  # noqa: E402,F401  (submission export/import, questionnaire excel)
 from assessment.cli import serve_cmd  # noqa: E402,F401  (serve)

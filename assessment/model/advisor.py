@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from assessment.domain.result import Assessment, ModelOpinion
-from assessment.model.explanation import top_reasons
+from assessment.model.estimator import predict
+from assessment.model.explanation import explain, top_reasons
 from assessment.model.features import FeatureInput, feature_frame
 from assessment.model.persistence import LoadedModel, current_version, load, model_dir
 from assessment.model.policy import ModelPolicy, load_policy
@@ -27,11 +28,12 @@ class ModelAdvisor:
         return self.model.manifest.version
 
     def probabilities(self, sources: Iterable[FeatureInput]) -> np.ndarray:
-        return self.model.pipeline.predict_proba(feature_frame(sources))[:, 1]
+        return predict(self.model.pipeline, feature_frame(sources))
 
     def opinion(self, kind: str, values: Mapping[str, Any], assessment: Assessment) -> ModelOpinion:
         row = feature_frame([FeatureInput.of(kind, values, assessment)])
-        probability = round(float(self.model.pipeline.predict_proba(row)[0, 1]), 4)
+        probabilities, parts = explain(self.model.pipeline, row)
+        probability = round(float(probabilities[0]), 4)
         suggested = self.policy.level_for(probability)
         card = self.model.manifest.card
         return ModelOpinion(
@@ -40,7 +42,7 @@ class ModelAdvisor:
             caveat=card.caveat(),
             probability=probability,
             suggested_level=suggested,
-            reasons=top_reasons(self.model.pipeline, row, self.policy.reasons),
+            reasons=top_reasons(parts[0], row.iloc[0], self.policy.reasons),
             disagreement=self.policy.disagreement(probability, suggested, assessment.before.level),
         )
 

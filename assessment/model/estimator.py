@@ -5,6 +5,9 @@ and makes "more opposition never lowers the probability" checkable: it holds exa
 opposition coefficient is ≥ 0 and the sigmoid calibration is increasing (see sign_checks).
 Calibration uses 5-fold cross-validated predictions of one regression fitted on all the data
 (ensemble=False), so there is a single set of coefficients to explain.
+
+The pipeline takes a plain object array in FEATURE_NAMES order (see `matrix`), not a DataFrame:
+scikit-learn's column selection on a one-row DataFrame costs about five times as much.
 """
 
 from __future__ import annotations
@@ -18,26 +21,40 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from assessment.model.features import FEATURES, KIND, NUMERIC_NAMES
+from assessment.model.features import FEATURE_NAMES, FEATURES, KIND, NUMERIC_NAMES
 
 ALGORITHM = "logistic regression (C=1.0, standardised features, one-hot kind) with sigmoid calibration (5-fold, ensemble=False)"
 
 
 def make_pipeline() -> Pipeline:
     columns = ColumnTransformer(
-        [("numeric", "passthrough", list(NUMERIC_NAMES)),
-         (KIND, OneHotEncoder(handle_unknown="ignore", sparse_output=False), [KIND])],
-        verbose_feature_names_out=False,
+        [("numeric", "passthrough", list(range(len(NUMERIC_NAMES)))),
+         (KIND, OneHotEncoder(handle_unknown="ignore", sparse_output=False), [FEATURE_NAMES.index(KIND)])],
     )
     classifier = LogisticRegression(C=1.0, max_iter=1000)
     calibrated = CalibratedClassifierCV(classifier, method="sigmoid", cv=5, ensemble=False)
     return Pipeline([("columns", columns), ("scale", StandardScaler()), ("calibrated", calibrated)])
 
 
+def matrix(frame: pd.DataFrame) -> np.ndarray:
+    """What the pipeline reads: the feature frame as an object array, columns in FEATURE_NAMES order."""
+    return frame[list(FEATURE_NAMES)].to_numpy(dtype=object)
+
+
 def fit(frame: pd.DataFrame, events: np.ndarray, weights: np.ndarray) -> Pipeline:
     # The problem is small: BLAS threads only contend (ten times slower on a busy two-core machine).
     with threadpool_limits(limits=1):
-        return make_pipeline().fit(frame, events.astype(int), calibrated__sample_weight=weights)
+        return make_pipeline().fit(matrix(frame), events.astype(int), calibrated__sample_weight=weights)
+
+
+def predict(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
+    """The calibrated probability of an event, per row."""
+    return pipeline.predict_proba(matrix(frame))[:, 1]
+
+
+def standardise(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
+    """The regression's input: one-hot kind, every column scaled to the training data."""
+    return pipeline[:-1].transform(matrix(frame))
 
 
 def regression(pipeline: Pipeline) -> LogisticRegression:

@@ -13,16 +13,19 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from assessment.domain.result import ModelReason
-from assessment.model.estimator import kind_columns, regression
+from assessment.model.estimator import kind_columns, regression, standardise
 from assessment.model.features import FEATURE_NAMES, KIND, NUMERIC_NAMES, label_of
+
+
+def explain(pipeline: Pipeline, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated probabilities and contributions, from one pass through the preprocessing (the slow part)."""
+    standardised = standardise(pipeline, frame)
+    return pipeline[-1].predict_proba(standardised)[:, 1], _contributions(pipeline, standardised)
 
 
 def contributions(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
     """rows × FEATURE_NAMES: each feature's push on the log-odds (positive raises the probability)."""
-    standardised = pipeline[:-1].transform(frame)
-    parts = standardised * regression(pipeline).coef_[0]
-    kind = parts[:, kind_columns(pipeline)].sum(axis=1, keepdims=True)
-    return np.hstack([parts[:, : len(NUMERIC_NAMES)], kind])
+    return _contributions(pipeline, standardise(pipeline, frame))
 
 
 def log_odds(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
@@ -30,11 +33,16 @@ def log_odds(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
     return regression(pipeline).intercept_[0] + contributions(pipeline, frame).sum(axis=1)
 
 
-def top_reasons(pipeline: Pipeline, row: pd.DataFrame, count: int) -> tuple[ModelReason, ...]:
-    """The `count` largest contributions (by size, either sign) for a one-row frame, largest first."""
-    parts = contributions(pipeline, row)[0]
+def top_reasons(parts: np.ndarray, row: pd.Series, count: int) -> tuple[ModelReason, ...]:
+    """The `count` largest of one matter's contributions (by size, either sign), largest first."""
     order = sorted(range(len(FEATURE_NAMES)), key=lambda i: (-abs(parts[i]), FEATURE_NAMES[i]))
-    return tuple(_reason(FEATURE_NAMES[i], float(parts[i]), row.iloc[0][FEATURE_NAMES[i]]) for i in order[:count])
+    return tuple(_reason(FEATURE_NAMES[i], float(parts[i]), row[FEATURE_NAMES[i]]) for i in order[:count])
+
+
+def _contributions(pipeline: Pipeline, standardised: np.ndarray) -> np.ndarray:
+    parts = standardised * regression(pipeline).coef_[0]
+    kind = parts[:, kind_columns(pipeline)].sum(axis=1, keepdims=True)
+    return np.hstack([parts[:, : len(NUMERIC_NAMES)], kind])
 
 
 def _reason(name: str, contribution: float, value) -> ModelReason:

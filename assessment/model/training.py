@@ -21,6 +21,7 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.i18n import LANGS, t
 from assessment.model.card import DataSource, Metrics, ModelCard, SignCheck
 from assessment.model.estimator import ALGORITHM, calibration_slope, fit, numeric_coefficients
+from assessment.model.estimator import predict as predict_frame
 from assessment.model.evaluation import measure
 from assessment.model.features import FEATURES, FeatureInput, feature_frame
 from assessment.model.simulator import simulate
@@ -81,12 +82,12 @@ def train(records: Sequence[Labelled], *, seed: int, created: date) -> Trained:
     chosen = [records[i] for i in train_idx]
     weights = _weights(chosen)
     pipeline = fit(frame.iloc[train_idx].reset_index(drop=True), events[train_idx], weights)
-    held_out = {name: measure(pipeline.predict_proba(frame.iloc[idx])[:, 1], events[idx]) for name, idx in held.items() if len(idx)}
+    held_out = {name: measure(predict_frame(pipeline, frame.iloc[idx]), events[idx]) for name, idx in held.items() if len(idx)}
     return Trained(pipeline, _card(pipeline, records, chosen, weights, held, held_out, seed, created))
 
 
 def predict(pipeline: Pipeline, sources: Iterable[FeatureInput]) -> np.ndarray:
-    return pipeline.predict_proba(feature_frame(sources))[:, 1]
+    return predict_frame(pipeline, feature_frame(sources))
 
 
 def _require_both_outcomes(records: Sequence[Labelled]) -> None:
