@@ -130,10 +130,12 @@ def _world_sqlite(_sqlite_template, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _world_postgres(postgres_admin, _postgres_template):
-    database = Database(postgres_admin.create("wenping_world", template=_postgres_template))
+    # Each test module that imports these fixtures gets its own session fixture: name them apart.
+    name = postgres_admin.fresh_name("wenping_world")
+    database = Database(postgres_admin.create(name, template=_postgres_template))
     build_world(database)
     database.dispose()
-    return "wenping_world"
+    return name
 
 
 @pytest.fixture
