@@ -28,12 +28,13 @@ class KindPrior:
 
 
 KINDS: dict[str, KindPrior] = {
-    "land_expropriation": KindPrior(0.25, -4.5, 300, 0.3, 0.35),
+    "land_expropriation": KindPrior(0.20, -4.5, 300, 0.3, 0.35),
     "village_renovation": KindPrior(0.10, -4.6, 400, 0.2, 0.25),
     "nimby_facility": KindPrior(0.15, -4.7, 1500, 0.6, 0.30),
     "transport_infrastructure": KindPrior(0.15, -4.9, 200, 0.0, 0.25),
     "enterprise_restructuring": KindPrior(0.15, -4.5, 500, 0.3, 0.10),
-    "price_reform": KindPrior(0.20, -5.8, 50000, 0.2, 0.85),
+    "price_reform": KindPrior(0.15, -5.8, 50000, 0.2, 0.85),
+    "public_policy": KindPrior(0.10, -5.4, 5000, 0.2, 0.40),
 }
 
 # Log-odds added per unit of each feature (an odds ratio of exp(effect)).
