@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assessment.loader import DEFAULT_RULES, load_ruleset
 from assessment.model.simulator import EFFECTS, KINDS, simulate
 from tests.unit.test_model_features import _docs_section
 
@@ -35,3 +36,11 @@ def test_docs_priors__match_simulator():
     kinds = re.findall(r"^\| `(\w+)` \| (\d+)% \| ([+−-]?\d+(?:\.\d+)?) \|", _docs_section("kinds"), re.M)
     assert {k: (int(share) / 100, float(base.replace("−", "-"))) for k, share, base in kinds} == \
         {k: (p.share, p.base_logit) for k, p in KINDS.items()}
+
+
+def test_simulator__every_kind_of_the_bundled_rule_set__has_a_prior():
+    assert set(load_ruleset(DEFAULT_RULES).kinds) <= set(KINDS)
+
+
+def test_simulator__kind_shares__add_up_to_one():
+    assert abs(sum(p.share for p in KINDS.values()) - 1) < 1e-9
