@@ -42,7 +42,7 @@ from assessment.services.scoring import RulesScorer  # noqa: E402
 from assessment.services.submissions import jsonable  # noqa: E402
 from assessment.storage.migrate import upgrade  # noqa: E402
 from assessment.storage.repositories import QueueFilter  # noqa: E402
-from assessment.storage.tables import Matter, Revision, Unit, User  # noqa: E402
+from assessment.storage.tables import Matter, Revision, User  # noqa: E402
 from assessment.storage.uow import Database  # noqa: E402
 
 STATES = (["draft"] * 10 + ["submitted"] * 15 + ["in_review"] * 10 + ["returned"] * 5 + ["approved"] * 60)

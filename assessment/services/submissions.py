@@ -12,7 +12,6 @@ from assessment.services._common import (
     acting_user_id,
     check_state,
     check_version,
-    conflict,
     current_revision,
     load_matter,
     local_month,
