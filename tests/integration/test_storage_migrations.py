@@ -40,3 +40,17 @@ def test_default_url__without_the_environment_variable__is_a_sqlite_file_under_d
     assert database_url() == "sqlite:///data/wenping.db"
     monkeypatch.setenv("WENPING_DATABASE_URL", "postgresql+psycopg://u@h/db")
     assert database_url() == "postgresql+psycopg://u@h/db"
+
+
+def test_upgrade__from_the_first_schema_with_data__keeps_the_rows(empty_db_url):
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, kind, path, created_at) "
+                          "VALUES (1, 'C', '示范市', 'city', '/1/', '2026-11-25 08:00:00')"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM units WHERE code = 'C'")).scalar() == "示范市"
+        assert conn.execute(text("SELECT seq FROM audit_head")).scalar() == 0
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
