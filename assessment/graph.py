@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -124,42 +125,35 @@ def stakeholder_analysis(stakeholders: list[dict] | None, relations: list[dict] 
 
 def _groups(rows: Iterable[Mapping[str, Any]]) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """name → fields; a name entered twice becomes one group (sizes added, the stronger stance and grades)."""
-    groups: dict[str, dict[str, Any]] = {}
-    duplicates = set()
+    by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         name = _text(row.get("group"))
-        if not name:
-            continue  # a draft row without a name cannot be linked to anything
-        size = row.get("size")
-        group = {
-            "name": name,
-            "kind": row.get("kind"),
-            "size": int(size) if isinstance(size, (int, float)) and not isinstance(size, bool) and size > 0 else 0,
-            "stance": row.get("stance") if row.get("stance") in STANCES else "neutral",
-            "intensity": _grade(row.get("intensity")),
-            "influence": _grade(row.get("influence")),
-            "demands": _text(row.get("demands")) or None,
-        }
-        if name in groups:
-            duplicates.add(name)
-            group = _merge(groups[name], group)
-        groups[name] = group
-    return groups, sorted(duplicates)
+        if name:  # a draft row without a name cannot be linked to anything
+            size = row.get("size")
+            by_name[name].append({
+                "kind": row.get("kind"),
+                "size": int(size) if isinstance(size, (int, float)) and not isinstance(size, bool) and size > 0 else 0,
+                "stance": row.get("stance") if row.get("stance") in STANCES else "neutral",
+                "intensity": _grade(row.get("intensity")),
+                "influence": _grade(row.get("influence")),
+                "demands": _text(row.get("demands")),
+            })
+    groups = {name: _merge(name, entries) for name, entries in by_name.items()}
+    return groups, sorted(name for name, entries in by_name.items() if len(entries) > 1)
 
 
-def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Symmetric, so the merged group does not depend on which row came first."""
+def _merge(name: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One group from its rows; every field is an order-free summary, so row order cannot matter."""
     grades = list(INFLUENCE_WEIGHT)
-    kinds = sorted(k for k in (a["kind"], b["kind"]) if k)
-    demands = sorted({d for d in (a["demands"], b["demands"]) if d})
+    kinds = sorted(e["kind"] for e in entries if e["kind"])
     return {
-        "name": a["name"],
+        "name": name,
         "kind": kinds[0] if kinds else None,
-        "size": a["size"] + b["size"],
-        "stance": max(a["stance"], b["stance"], key=STANCES.index),
-        "intensity": max(a["intensity"], b["intensity"], key=grades.index),
-        "influence": max(a["influence"], b["influence"], key=grades.index),
-        "demands": "；".join(demands) or None,
+        "size": sum(e["size"] for e in entries),
+        "stance": max((e["stance"] for e in entries), key=STANCES.index),
+        "intensity": max((e["intensity"] for e in entries), key=grades.index),
+        "influence": max((e["influence"] for e in entries), key=grades.index),
+        "demands": "；".join(sorted({e["demands"] for e in entries if e["demands"]})) or None,
     }
 
 
@@ -582,11 +576,12 @@ def _overloaded(measures: Sequence[MeasureResult], limit: int) -> tuple[LeaderLo
 
 FONT = "Noto Sans CJK SC"
 STANCE_COLOUR = {"oppose": "#e57373", "neutral": "#bdbdbd", "support": "#81c784"}
+RELATION_COLOUR = {"ally": "#2e7d32", "conflict": "#c62828", "represents": "#1565c0", "informs": "#757575"}
 RELATION_STYLE = {  # DOT edge attributes; alliance and conflict have no direction
-    "ally": 'color="#2e7d32", penwidth=2, dir=none',
-    "conflict": 'color="#c62828", penwidth=2, style=dashed, dir=none',
-    "represents": 'color="#1565c0", penwidth=1.5',
-    "informs": 'color="#757575", style=dotted',
+    "ally": f'color="{RELATION_COLOUR["ally"]}", penwidth=2, dir=none',
+    "conflict": f'color="{RELATION_COLOUR["conflict"]}", penwidth=2, style=dashed, dir=none',
+    "represents": f'color="{RELATION_COLOUR["represents"]}", penwidth=1.5',
+    "informs": f'color="{RELATION_COLOUR["informs"]}", style=dotted',
 }
 DEGREE_COLOUR = {  # the default matrix's colours; a rule set with its own passes degree_colours
     "negligible": "#4caf50", "minor": "#a5d6a7", "moderate": "#ffeb3b", "significant": "#ff9800", "major": "#e53935",
@@ -594,10 +589,10 @@ DEGREE_COLOUR = {  # the default matrix's colours; a rule set with its own passe
 WORDS = {
     "zh": {"people": "{n}人", "stance": {"oppose": "反对", "neutral": "中立", "support": "支持"},
            "relation": {"ally": "结盟", "conflict": "冲突", "represents": "代表", "informs": "传递信息"},
-           "broker": "双线框：中间联络群体", "broker_png": "中间联络群体", "coalition": "反对联盟 {n}", "legend": "图例", "raised": "传导上调", "colon": "："},
+           "broker": "中间联络群体", "broker_mark": "双线框", "coalition": "反对联盟 {n}", "legend": "图例", "raised": "传导上调", "colon": "："},
     "en": {"people": "{n} people", "stance": {"oppose": "oppose", "neutral": "neutral", "support": "support"},
            "relation": {"ally": "ally", "conflict": "conflict", "represents": "represents", "informs": "informs"},
-           "broker": "double border: broker", "broker_png": "broker", "coalition": "Opposing coalition {n}", "legend": "Legend", "raised": "raised by links", "colon": ": "},
+           "broker": "broker", "broker_mark": "double border", "coalition": "Opposing coalition {n}", "legend": "Legend", "raised": "raised by links", "colon": ": "},
 }
 
 
@@ -636,7 +631,8 @@ def _analysis(analysis_or_tables) -> StakeholderAnalysis:
 
 def _node(group: Group, ids: Mapping[str, str], words: Mapping[str, Any], broker: bool) -> str:
     label = f"{group.name}\n{words['people'].format(n=group.size)}"
-    width = 0.9 + 0.35 * math.log10(group.size + 1)  # wider for bigger groups; 10,000 people ≈ 2.3 in
+    by_size = 0.9 + 0.35 * math.log10(group.size + 1)  # wider for bigger groups; 10,000 people ≈ 2.3 in
+    width = max(by_size, 1.3 * _label_inches(label))  # an ellipse needs more than its text's width
     extra = ", peripheries=2, penwidth=1.5" if broker else ""
     tip = words["stance"][group.stance] + (words["colon"] + group.demands if group.demands else "")
     return (f"{ids[group.name]} [label={_q(label)}, fillcolor={_q(STANCE_COLOUR[group.stance])}, "
@@ -644,14 +640,21 @@ def _node(group: Group, ids: Mapping[str, str], words: Mapping[str, Any], broker
 
 
 def _legend(words: Mapping[str, Any]) -> list[str]:
-    """A fixed HTML-like table (no user text in it): the stance colours and the relation lines."""
-    cells = "".join(f'<td bgcolor="{STANCE_COLOUR[s]}">{words["stance"][s]}</td>' for s in ("oppose", "neutral", "support"))
-    lines = {"ally": "——", "conflict": "- - -", "represents": "——▶", "informs": "·····▶"}
-    colours = {"ally": "#2e7d32", "conflict": "#c62828", "represents": "#1565c0", "informs": "#757575"}
-    relations = "".join(f'<td><font color="{colours[r]}">{lines[r]}</font> {words["relation"][r]}</td>' for r in RELATIONS)
-    return [f'  legend [shape=plain, fillcolor=white, label=<<table border="0" cellborder="1" cellspacing="0">'
-            f'<tr><td colspan="4"><b>{words["legend"]}</b></td></tr><tr>{cells}<td>{words["broker"]}</td></tr>'
-            f"<tr>{relations}</tr></table>>];"]
+    """A fixed HTML-like table (no user text in it), one row per mark: stance colours, broker border, relation lines."""
+    def text(words_: str) -> str:
+        return f'<td align="left" width="{_label_points(words_) + 8:.0f}">{words_}</td>'
+
+    rows = [f'<td bgcolor="{STANCE_COLOUR[s]}"> </td>{text(words["stance"][s])}' for s in STANCES[::-1]]
+    rows.append(f'<td border="3" width="{_label_points(words["broker_mark"]) + 8:.0f}">{words["broker_mark"]}</td>'
+                f'{text(words["broker"])}')
+    rows += [f'<td width="{_label_points(_LEGEND_LINE[r]) + 8:.0f}"><font color="{RELATION_COLOUR[r]}"><b>{_LEGEND_LINE[r]}'
+             f'</b></font></td>{text(words["relation"][r])}' for r in RELATIONS]
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    return [f'  legend [shape=plain, fillcolor=white, label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
+            f'<tr><td colspan="2"><b>{words["legend"]}</b></td></tr>{body}</table>>];']
+
+
+_LEGEND_LINE = {"ally": "———", "conflict": "- - -", "represents": "—→", "informs": "···→"}
 
 
 def risk_link_dot(factors: Sequence[FactorResult], links: Sequence[RiskLink], *, lang: Lang,
@@ -672,7 +675,7 @@ def risk_link_dot(factors: Sequence[FactorResult], links: Sequence[RiskLink], *,
             label += f" ({WORDS[lang]['raised']})"
         tip = raised[f.factor].because.get(lang) if f.factor in raised else f.because.get(lang)
         lines.append(f"  {ids[f.factor]} [label={_q(label)}, fillcolor={_q(colours.get(f.degree, '#eeeeee'))}, "
-                     f"tooltip={_q(tip)}];")
+                     f"width={_label_inches(label) + 0.3:.2f}, tooltip={_q(tip)}];")
     for link in sorted(links, key=lambda k: (k.source, k.target)):
         if link.source in ids and link.target in ids:
             width = 1 + 4 * link.weight + (2 if (link.source, link.target) in bold else 0)
@@ -680,6 +683,17 @@ def risk_link_dot(factors: Sequence[FactorResult], links: Sequence[RiskLink], *,
                          f"penwidth={width:.1f}, tooltip={_q(link.because.get(lang))}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _label_points(text: str, size: float = 10) -> float:
+    """Width of the longest line at `size` pt. The browser's Graphviz measures CJK characters as if they were
+    Latin ones, about half their real width, so boxes are sized from this estimate instead."""
+    wide = lambda c: unicodedata.east_asian_width(c) in "WFA"  # noqa: E731  (A: "·", "—" are wide in CJK fonts)
+    return max(sum(1.1 * size if wide(c) else 0.7 * size for c in line) for line in text.split("\n"))
+
+
+def _label_inches(text: str) -> float:
+    return _label_points(text) / 72
 
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c != 10)  # every control character except the newline
@@ -718,14 +732,14 @@ def stakeholder_png(analysis_or_tables: StakeholderAnalysis | tuple[list[dict] |
         _draw(axes, analysis, font, words)
     handles = [Patch(facecolor=STANCE_COLOUR[s], label=words["stance"][s]) for s in ("oppose", "neutral", "support")]
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#212121",
-                          markeredgewidth=2.2, label=words["broker_png"]))
+                          markeredgewidth=2.2, label=words["broker"]))
     handles += [Line2D([], [], color=c, linestyle=ls, label=words["relation"][r]) for r, (c, ls) in _LINES.items()]
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
                   prop=FontProperties(family=FONT, size=8), handlelength=1.6, columnspacing=1.0)
     return _png(figure)
 
 
-_LINES = {"ally": ("#2e7d32", "-"), "conflict": ("#c62828", "--"), "represents": ("#1565c0", "-"), "informs": ("#757575", ":")}
+_LINES = {r: (RELATION_COLOUR[r], style) for r, style in zip(RELATIONS, ("-", "--", "-", ":"))}
 
 
 def _draw(axes, analysis: StakeholderAnalysis, font: FontProperties, words: Mapping[str, Any]) -> None:
