@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.graph import (
+    DENSE_LIMIT,
     STAKEHOLDER_METRICS,
     Relation,
     _betweenness,
@@ -138,9 +139,10 @@ def test_group_entered_twice__merged__sizes_added_strongest_stance():
     assert analysis.merged_duplicates == ("住户",)
 
 
-def test_betweenness__matches_networkx__random_graphs():
-    for seed in range(30):
-        graph = nx.gnm_random_graph(3 + seed, 2 * seed, seed=seed)
+@pytest.mark.parametrize("size", [3, 10, 30, DENSE_LIMIT + 50])  # the last takes the sparse path
+def test_betweenness__matches_networkx__random_graphs(size):
+    for seed in range(10):
+        graph = nx.gnm_random_graph(size, size * (1 + seed % 3), seed=seed)
         names = [f"g{i:02d}" for i in graph]
         mine = _betweenness(names, [Relation(names[u], names[v], "ally") for u, v in graph.edges])
         theirs = nx.betweenness_centrality(nx.relabel_nodes(graph, dict(enumerate(names))))
