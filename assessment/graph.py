@@ -489,7 +489,7 @@ def _propagation_reason(factor: str, chain: tuple[str, ...], incoming: Mapping[s
     also_en = "; also fed by " + ", ".join(name(s, "en") for s in others) if others else ""
     return I18nText(
         zh=f"风险传导：{' → '.join(name(f, 'zh') for f in chain)}{also_zh}；"
-           f"按噪声或模型计算概率为 {value[factor]:.2f}，发生可能性由 {old} 级升至 {new} 级",
+           f"按噪声或（noisy-OR）模型计算概率为 {value[factor]:.2f}，发生可能性由 {old} 级升至 {new} 级",
         en=f"Risk transmission: {' → '.join(name(f, 'en') for f in chain)}{also_en}; "
            f"noisy-OR gives {value[factor]:.2f}, so the probability level rises from {old} to {new}",
     )
