@@ -402,7 +402,7 @@ class Propagation:
     level: int  # the new level, 1..5
     chain: tuple[str, ...]  # the strongest upstream path, ending with the factor itself
     because: I18nText
-    value: float  # p' before it was mapped up to a level
+    value: float  # p' before it was mapped to a level
 
 
 def propagate(probabilities: Mapping[str, int], links: Sequence[RiskLink], scale: Sequence[float],
@@ -410,7 +410,7 @@ def propagate(probabilities: Mapping[str, int], links: Sequence[RiskLink], scale
     """Noisy-OR over the links between identified factors; only levels that rise are returned.
 
     p' = 1 − (1 − p) · Π (1 − w · p'_source), sources first (topological order); a cycle is iterated
-    to its fixed point. p' maps up to the smallest level whose scale value is ≥ p'. `names` (factor
+    to its fixed point. p' maps to the nearest level, never below the rule's own. `names` (factor
     id → name) are used in the reasons; ids otherwise.
     """
     _check_input(probabilities, scale)
@@ -465,7 +465,9 @@ def _noisy_or(before: Mapping[str, float], incoming: Mapping[str, list[tuple[str
 
 
 def _level_of(value: float, scale: Sequence[float]) -> int:
-    return next((level for level, v in enumerate(scale, start=1) if v >= value - _SLACK), len(scale))
+    """The level whose scale value is nearest (ties go up): a factor rises a level only when the feed
+    carries it past the midpoint to the next value, not with every small push."""
+    return min(range(1, len(scale) + 1), key=lambda level: (abs(scale[level - 1] - value) - _SLACK, -level))
 
 
 def _chain(factor: str, incoming: Mapping[str, list[tuple[str, float]]], value: Mapping[str, float]) -> tuple[str, ...]:

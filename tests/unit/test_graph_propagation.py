@@ -32,23 +32,28 @@ def test_two_factors__target_raised__by_hand():
 
 
 def test_chain_of_three__downstream_uses_upstream_after_propagation():
-    # B: 1 − (1 − 0.4)(1 − 0.5 × 0.8) = 1 − 0.6 × 0.6 = 0.64 → level 4
-    # C takes B's 0.64, not its 0.4: 1 − (1 − 0.2)(1 − 0.5 × 0.64) = 1 − 0.8 × 0.68 = 0.456 → level 3
+    # B: 1 − (1 − 0.4)(1 − 0.5 × 0.8) = 1 − 0.6 × 0.6 = 0.64 → nearest level 3 (0.6)
+    # C takes B's 0.64, not its 0.4: 1 − (1 − 0.2)(1 − 0.5 × 0.64) = 1 − 0.8 × 0.68 = 0.456 → nearest level 2 (0.4)
     raised = propagate({"A": 4, "B": 2, "C": 1}, (link("B", "C", 0.5), link("A", "B", 0.5)), SCALE)
-    assert (raised["B"].level, raised["B"].value) == (4, 0.64)
-    assert (raised["C"].level, raised["C"].value, raised["C"].chain) == (3, 0.456, ("A", "B", "C"))
+    assert (raised["B"].level, raised["B"].value) == (3, 0.64)
+    assert (raised["C"].level, raised["C"].value, raised["C"].chain) == (2, 0.456, ("A", "B", "C"))
 
 
 def test_two_sources__combined__chain_follows_the_stronger__reason_names_both():
-    # C: 1 − (1 − 0.2)(1 − 0.5 × 0.6)(1 − 0.25 × 0.4) = 1 − 0.8 × 0.7 × 0.9 = 0.496 → level 3
+    # C: 1 − (1 − 0.2)(1 − 0.5 × 0.6)(1 − 0.25 × 0.4) = 1 − 0.8 × 0.7 × 0.9 = 0.496 → nearest level 2 (0.4)
     names = {"A": I18nText(zh="补偿争议", en="Compensation dispute"), "B": I18nText(zh="信访积案", en="Petition history"),
              "C": I18nText(zh="集体上访", en="Collective petition")}
     raised = propagate({"A": 3, "B": 2, "C": 1}, (link("A", "C", 0.5), link("B", "C", 0.25)), SCALE, names=names)
     c = raised["C"]
-    assert (c.level, c.value, c.chain) == (3, 0.496, ("A", "C"))  # A gives 0.3, B only 0.1
-    assert c.because.zh == "风险传导：补偿争议 → 集体上访；另受“信访积案”影响；按噪声或（noisy-OR）模型计算概率为 0.50，发生可能性由 1 级升至 3 级"
+    assert (c.level, c.value, c.chain) == (2, 0.496, ("A", "C"))  # A gives 0.3, B only 0.1
+    assert c.because.zh == "风险传导：补偿争议 → 集体上访；另受“信访积案”影响；按噪声或（noisy-OR）模型计算概率为 0.50，发生可能性由 1 级升至 2 级"
     assert c.because.en == ("Risk transmission: Compensation dispute → Collective petition; also fed by Petition history; "
-                            "noisy-OR gives 0.50, so the probability level rises from 1 to 3")
+                            "noisy-OR gives 0.50, so the probability level rises from 1 to 2")
+
+
+def test_small_push__below_the_midpoint__level_unchanged():
+    # 1 − (1 − 0.4)(1 − 0.2 × 0.6) = 1 − 0.6 × 0.88 = 0.472: nearer 0.4 than 0.6, so B stays at level 2
+    assert propagate({"A": 3, "B": 2}, (link("A", "B", 0.2),), SCALE) == {}
 
 
 def test_value_exactly_on_a_level__maps_to_that_level_not_the_next():

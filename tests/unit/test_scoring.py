@@ -170,16 +170,11 @@ ALLIED_OPPONENTS = {
 }
 
 
-def test_stakeholder_metrics__read_by_rules__and_recorded(rules_dir):
-    write(rules_dir, "scoring/demo.yaml", DEMO_SCORING + """
-  - id: DM-COAL-01
-    factor: organised_opposition
-    when: "sh_largest_coalition_groups >= 2"
-    probability: 4
-    because: {zh: "反对群体结成联盟，涉及{sh_largest_coalition_people}人", en: "Opposing groups allied: {sh_largest_coalition_people} people"}
-""")
-    result = run(load_ruleset(rules_dir), **ALLIED_OPPONENTS)
-    assert factor(result, "organised_opposition").because.zh == "反对群体结成联盟，涉及340人"
+def test_stakeholder_metrics__read_by_rules__and_recorded(demo_ruleset):
+    result = run(demo_ruleset, **ALLIED_OPPONENTS)
+    organised = factor(result, "organised_opposition")
+    assert (organised.rule, organised.probability) == ("CM-ORG-01", 4)
+    assert "2个反对群体相互结盟或代表，共340人" in organised.because.zh
     assert result.derived["sh_largest_coalition_groups"] == 2 and result.derived["sh_opposing_groups"] == 2
     assert "sh_opposing_groups" not in result.answers
 
