@@ -32,6 +32,8 @@ def render_text(assessment: Assessment, ruleset: RuleSet, lang: Lang = "zh") -> 
         f"{t('decision.' + assessment.decision.decision, lang)}: {assessment.decision.text.get(lang)}",
         f"  ({assessment.decision.policy_label.get(lang)})",
     ]
+    if assessment.model is not None:
+        lines += ["", *_model_opinion(assessment, lang)]
     if assessment.caveats:
         lines += ["", f"-- {t('result.caveats', lang)} --", *(f"* {c.get(lang)}" for c in assessment.caveats)]
     return "\n".join(lines) + "\n"
@@ -82,3 +84,17 @@ def _measures(assessment: Assessment, lang: Lang) -> list[str]:
             f"{t('result.measure.leader', lang)}: {m.leader or '-'} | {t('result.measure.deadline', lang)}: {m.deadline or '-'} | {status}",
         ]
     return lines or [t("result.none", lang)]
+
+
+def _model_opinion(assessment: Assessment, lang: Lang) -> list[str]:
+    """The learned second opinion, beside the rules' level and never instead of it."""
+    opinion = assessment.model
+    lines = [f"-- {t('model.opinion.title', lang)} ({opinion.version}) --"]
+    if opinion.caveat:
+        lines.append(f"!! {opinion.caveat.get(lang)}")
+    lines.append(f"{t('model.opinion.probability', lang)}: {opinion.probability:.1%}; "
+                 f"{t('model.opinion.suggested', lang)}: {t('level.' + opinion.suggested_level, lang)}")
+    lines += [f"  {r.contribution:+.2f}  {r.label.get(lang)} = {r.value}" for r in opinion.reasons]
+    if opinion.disagreement:
+        lines.append(f"{t('model.opinion.disagreement', lang)}: {opinion.disagreement.get(lang)}")
+    return lines

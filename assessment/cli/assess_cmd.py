@@ -37,11 +37,22 @@ def assess_command(answers: Path, rules_dir: Path | None, lang: str, fmt: str) -
     ruleset = load_ruleset(rules_dir)
     document = read_answer_file(answers)
     result = assess(ruleset, document.kind, document.answers, document.measures,
-                    assessed_at=document.assessed_at or date.today())
+                    assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir, lang))
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(result, ruleset, lang), nl=False)
+
+
+def _advisor(rules_dir: Path | None, lang: str):
+    """The learned second opinion when a model has been trained; a refused model file is said, not fatal."""
+    from assessment.model.advisor import load_advisor
+
+    try:
+        return load_advisor(rules_dir=rules_dir)
+    except WenpingError as error:
+        click.echo(error.message(lang), err=True)
+        return None
 
 
 @main.group("rules")

@@ -6,12 +6,15 @@ what is stored (the Assessment JSON plus a few copied columns) does not depend o
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
 from assessment.errors import Problem
+
+_log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Scored:
@@ -88,5 +91,17 @@ class RulesScorer:
               at: datetime) -> Scored:
         from assessment.domain.scoring import assess
 
-        assessment = assess(self.ruleset(), kind, answers, measures, assessed_at=at.date())
+        assessment = assess(self.ruleset(), kind, answers, measures, assessed_at=at.date(), model=self.advisor())
         return Scored.from_document(assessment.model_dump(mode="json"))
+
+    def advisor(self):
+        """The learned second opinion, or None. A model file that fails its checks is refused and logged;
+        the matter is then scored on the rules alone rather than blocked."""
+        from assessment.errors import WenpingError
+        from assessment.model.advisor import load_advisor
+
+        try:
+            return load_advisor(rules_dir=self.rules_dir)
+        except WenpingError as error:
+            _log.warning("learned model refused, scoring on rules alone: %s", error.message("en"))
+            return None
