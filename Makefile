@@ -19,6 +19,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: $(STAMP)
+	@# The learned second opinion: trained once on the documented simulator (the app says so wherever it shows it).
+	@[ -f "$${WENPING_MODEL_DIR:-data/models}/CURRENT" ] || $(BIN)/wenping model train
 	$(BIN)/wenping serve --demo
 
 test: $(STAMP) system-deps
