@@ -743,7 +743,7 @@ def stakeholder_png(analysis_or_tables: StakeholderAnalysis | tuple[list[dict] |
     handles += [Line2D([], [], color=c, linestyle=ls, label=words["relation"][r]) for r, (c, ls) in _LINES.items()]
     figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
                   prop=FontProperties(family=FONT, size=8), handlelength=1.6, columnspacing=1.0)
-    return _png(figure)
+    return figure_png(figure)
 
 
 _LINES = {r: (RELATION_COLOUR[r], style) for r, style in zip(RELATIONS, ("-", "--", "-", ":"))}
@@ -798,8 +798,8 @@ def _chart_font() -> FontProperties:
     return font
 
 
-def _png(figure: Figure) -> bytes:
-    """Opaque RGB, as the report's other charts: an alpha channel becomes a soft mask in the PDF."""
+def figure_png(figure: Figure) -> bytes:
+    """A report picture as PNG: opaque RGB, since an alpha channel becomes a soft mask in the PDF."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 

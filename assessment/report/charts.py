@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from PIL import Image
 
 from assessment.errors import ErrorCode, Lang, WenpingError
+from assessment.graph import figure_png
 
 CHART_FONT = "Noto Sans CJK SC"
 # 150 mm, not the full 156 mm type area: LibreOffice pushes a picture exactly as wide as the line
@@ -98,17 +96,7 @@ def risk_matrix_png(
         spine.set_visible(False)
     _legend(figure, degrees, text, font)
 
-    return _png(figure)
-
-
-def _png(figure: Figure) -> bytes:
-    """Opaque RGB: an alpha channel would become a second image (a soft mask) in the PDF."""
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(DPI, DPI))
-    return buffer.getvalue()
+    return figure_png(figure)
 
 
 def _chart_font() -> FontProperties:
