@@ -41,15 +41,10 @@ def _parse(text: str, path: Path) -> Any:
     if path.suffix.lower() != ".json":
         return load_yaml_text(text, str(path))
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        # NaN and Infinity parse as floats: validation then names the question they were given for.
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise WenpingError.of(ErrorCode.ANS_FILE, Location(file=str(path), line=error.lineno), detail=error.msg) from None
-
-
-def _reject_constant(name: str) -> Any:
-    # JSON has no NaN or Infinity; Python's parser accepts them unless told otherwise. Keep them as
-    # floats so that validation reports them at the question they were given for.
-    return float(name)
 
 
 def parse_answer_document(data: Any, source: str = "answers") -> AnswerFile:

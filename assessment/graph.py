@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assessment.domain.i18n_text import I18nText, Lang
 from assessment.domain.result import FactorResult, MeasureResult
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
-from assessment.yaml_lines import line_of
+from assessment.yaml_lines import line_of, schema_problems
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -352,12 +352,7 @@ def load_risk_links(data: Any, *, file: str | None = None) -> tuple[RiskLink, ..
     try:
         links = _RiskLinkFile.model_validate(data).links
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            loc = tuple(item["loc"])
-            field = ".".join(str(part) for part in loc) or "(file)"
-            problems.append(Problem(ErrorCode.RULES_SCHEMA, {"field": field, "detail": item["msg"]}, _where(data, loc, file)))
-        raise WenpingError(problems) from None
+        raise WenpingError(schema_problems(error, data, file)) from None
     problems, seen = [], {}
     for i, link in enumerate(links):
         where = _where(data, ("links", i), file, f"{link.source} → {link.target}")

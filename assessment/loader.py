@@ -33,7 +33,7 @@ from assessment.domain.ruleset import (
     ScoringFile,
 )
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
-from assessment.yaml_lines import line_of, load_yaml_file
+from assessment.yaml_lines import line_of, load_yaml_file, schema_problems
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 COMMON = "common"
@@ -105,12 +105,7 @@ class _Builder:
         try:
             return model.model_validate(data), data
         except ValidationError as error:
-            for item in error.errors():
-                loc = tuple(item["loc"])
-                line, ident = line_of(data, loc)
-                field = ".".join(str(part) for part in loc) or "(file)"
-                where = Location(file=self._display(path), line=line, id=ident, field=field)
-                self.problems.append(Problem(ErrorCode.RULES_SCHEMA, {"field": field, "detail": item["msg"]}, where))
+            self.problems.extend(schema_problems(error, data, self._display(path)))
             return None, None
 
     def _files(self, sub: str) -> list[Path]:

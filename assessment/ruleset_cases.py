@@ -18,7 +18,7 @@ from assessment.domain.result import Assessment
 from assessment.domain.ruleset import Decision, Level, RuleSet
 from assessment.domain.scoring import assess
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
-from assessment.yaml_lines import line_of, load_yaml_file
+from assessment.yaml_lines import line_of, load_yaml_file, schema_problems
 
 CASE_DATE = date(2026, 11, 25)
 
@@ -77,12 +77,7 @@ def run_case_file(ruleset: RuleSet, path: Path) -> Iterator[CaseRun]:
     try:
         file = CaseFile.model_validate(data)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            line, ident = line_of(data, tuple(item["loc"]))
-            field = ".".join(map(str, item["loc"]))
-            problems.append(Problem(ErrorCode.RULES_SCHEMA, {"field": field, "detail": item["msg"]}, Location(file=str(path), line=line, id=ident, field=field)))
-        raise WenpingError(problems) from None
+        raise WenpingError(schema_problems(error, data, str(path))) from None
     for index, case in enumerate(file.cases):
         line, _ = line_of(data, ("cases", index))
         yield CaseRun(str(path), line, case, file.kind, tuple(_failures(ruleset, file, case)))

@@ -7,7 +7,9 @@ from typing import Any
 
 import yaml
 
-from assessment.errors import ErrorCode, Location, WenpingError
+from pydantic import ValidationError
+
+from assessment.errors import ErrorCode, Location, Problem, WenpingError
 
 
 class LineDict(dict):
@@ -104,3 +106,15 @@ def _ident(node: LineDict) -> str | None:
         if isinstance(node.get(key), str):
             return node[key]
     return None
+
+
+def schema_problems(error: ValidationError, data: Any, file: str | None) -> list[Problem]:
+    """A pydantic error on YAML data as problems naming file, line, the nearest id and the field path."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        line, ident = line_of(data, loc)
+        field = ".".join(str(part) for part in loc) or "(file)"
+        where = Location(file=file, line=line, id=ident, field=field)
+        problems.append(Problem(ErrorCode.RULES_SCHEMA, {"field": field, "detail": item["msg"]}, where))
+    return problems
