@@ -95,6 +95,10 @@ class ErrorCode(Enum):
     REPORT_PDF_FAILED = Detail("REPORT-403", "LibreOffice 未能把报告转换为 PDF（退出码 {status}）：{output}", "LibreOffice could not convert the report to PDF (exit status {status}): {output}")
     REPORT_PDF_TIMEOUT = Detail("REPORT-404", "LibreOffice 转换 PDF 超过 {seconds} 秒仍未完成，已终止：{output}", "LibreOffice did not finish the PDF within {seconds} s and was stopped: {output}")
     REPORT_CHART_FONT = Detail("REPORT-405", "绘制图表缺少中文字体 {font}；请安装 Debian 软件包 {packages}；如已安装，请删除 matplotlib 字体缓存 {cache} 后重试", "The chart font {font} is missing; install the Debian package {packages}; if it is installed, delete matplotlib's font cache {cache} and retry")
+    REPORT_NOT_SCORED = Detail("REPORT-406", "事项 {matter} 尚无已提交的评估结果（第 {number} 版未提交），无法生成报告", "Matter {matter} has no submitted result yet (revision {number} was not submitted), so there is no report")
+    REPORT_FORMAT = Detail("REPORT-407", "不支持的报告格式“{fmt}”，可选：{formats}", "Unsupported report format '{fmt}'; available: {formats}")
+    REPORT_RESULT_UNREADABLE = Detail("REPORT-408", "事项 {matter} 第 {number} 版保存的评估结果无法读取：{detail}", "The stored result of matter {matter} revision {number} cannot be read: {detail}")
+    REPORT_TEMPLATE = Detail("REPORT-409", "报告模板 {path} 有误（请检查 {{{{ }}}}、{{%p %}}、{{%tr %}} 占位符是否完整、拼写是否正确）：{detail}", "The report template {path} is faulty (check that the {{{{ }}}}, {{%p %}} and {{%tr %}} placeholders are whole and spelt right): {detail}")
 
     # --- model (MODEL-7xx)
     MODEL_NONE = Detail("MODEL-701", "{dir} 中尚无学习模型；请先运行 wenping model train", "There is no learned model in {dir}; run wenping model train first")

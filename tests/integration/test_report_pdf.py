@@ -5,7 +5,7 @@ Tests that need LibreOffice skip on a machine without it and fail with CI=true (
 
 from __future__ import annotations
 
-import io
+import functools
 import re
 import shutil
 import subprocess
@@ -14,35 +14,32 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import require
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 
+from assessment.answer_files import read_answer_file
+from assessment.domain.scoring import assess
 from assessment.errors import ErrorCode, WenpingError
+from assessment.loader import load_ruleset
 from assessment.report import pdf as pdf_module
-from assessment.report.charts import WIDTH_MM, Degree, risk_matrix_png
+from assessment.report.context import build_context
+from assessment.report.docx import render_docx
 from assessment.report.pdf import docx_to_pdf, libreoffice_available
-from assessment.report.templates.build_template import TEMPLATE
 
 PARAGRAPH = "社会稳定风险评估应当坚持合法性、合理性、可行性和可控性原则，全面查找项目实施中可能引发群体性事件的风险点。"
-DEGREES = [Degree("low", "较小", "#b5d77f"), Degree("high", "重大", "#f8696b")]
+
+
+@functools.cache
+def example_context() -> dict:
+    ruleset = load_ruleset()
+    doc = read_answer_file(Path(__file__).parents[2] / "examples" / "land_expropriation.yaml")
+    return build_context(assess(ruleset, doc.kind, doc.answers, doc.measures, assessed_at=doc.assessed_at), ruleset)
 
 
 def render(title: str, paragraphs: int = 15) -> bytes:
-    """The committed template filled with enough Chinese text for a cover and several body pages."""
-    template = DocxTemplate(TEMPLATE)
-    chart = risk_matrix_png([("F1", 4, 4)], [("F1", 2, 2)], lang="zh", degrees=DEGREES,
-                            degree_of=lambda p, c: "high" if p * c >= 9 else "low")
-    template.render({
-        "cover": {"title": title, "unit": "某市住房和城乡建设局", "date": "2026年11月25日"},
-        "overview": [PARAGRAPH * 3] * paragraphs,
-        "factors": [{"id": "F1", "name": "补偿标准低于当地基准", "probability": "较高", "impact": "较大",
-                     "degree": "较大"}],
-        "charts": {"risk_matrix": InlineImage(template, io.BytesIO(chart), width=Mm(WIDTH_MM))},
-        "attachments": "1. 利益相关者关系图",
-    }, autoescape=True)
-    out = io.BytesIO()
-    template.save(out)
-    return out.getvalue()
+    """The committed template filled with an example, its first section swapped for enough Chinese text
+    to fill whole body pages."""
+    context = example_context()
+    return render_docx({**context, "cover": {**context["cover"], "title": title},
+                        "overview": {**context["overview"], "basic": [PARAGRAPH * 3] * paragraphs}}, "zh")
 
 
 def pdftotext(pdf: Path, *args: str) -> str:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
+from jinja2 import Environment, StrictUndefined
 from tests.conftest import require
 from PIL import Image
 
 from assessment.errors import ErrorCode, WenpingError
 from assessment.report import charts
 from assessment.report.charts import Degree, risk_matrix_png
-from assessment.report.templates.build_template import TEMPLATE, build
+from assessment.report.templates.build_template import TEMPLATE, TEMPLATES, build
 
 
 def xml_parts(docx: bytes) -> dict[str, str]:
@@ -36,10 +38,11 @@ def template():
     return Document(str(TEMPLATE))
 
 
-def test_template__committed_file__is_what_the_generator_makes():
+@pytest.mark.parametrize("lang", sorted(TEMPLATES))
+def test_template__committed_file__is_what_the_generator_makes(lang):
     generated = io.BytesIO()
-    build().save(generated)
-    committed, fresh = xml_parts(TEMPLATE.read_bytes()), xml_parts(generated.getvalue())
+    build(lang).save(generated)
+    committed, fresh = xml_parts(TEMPLATES[lang].read_bytes()), xml_parts(generated.getvalue())
     assert committed.keys() == fresh.keys()
     for name in fresh:
         assert committed[name] == fresh[name], f"{name} differs: run python -m assessment.report.templates.build_template"
@@ -93,20 +96,27 @@ def test_template__footers__page_numbers_odd_right_even_left_cover_none(template
     assert (even.paragraph_format.alignment, even.paragraph_format.left_indent) == (0, Pt(14))
 
 
-def test_template__rendered_with_user_text__placeholders_filled_and_markup_kept_as_text():
+def test_template__rendered_with_an_example__every_placeholder_filled():
     template = DocxTemplate(TEMPLATE)
-    template.render({
-        "cover": {"title": "某项目社会稳定风险评估报告", "unit": "某局", "date": "2026年11月25日"},
-        "overview": ["补偿标准 <低于> 基准 & {{ 不是模板 }}"],
-        "factors": [{"id": "F1", "name": "征地补偿", "probability": "较高", "impact": "较大", "degree": "较大"}],
-        "charts": {"risk_matrix": ""},
-        "attachments": "1. 利益相关者关系图",
-    }, autoescape=True)
+    context = example_context()
+    template.render({**context, "charts": {"matrix_before": "", "matrix_after": "", "stakeholders": ""}},
+                    jinja_env=Environment(undefined=StrictUndefined), autoescape=True)
     out = io.BytesIO()
     template.save(out)
     text = "\n".join(p.text for p in Document(out).paragraphs)
-    assert "补偿标准 <低于> 基准 & {{ 不是模板 }}" in text
-    assert "{%" not in text and "{{ cover" not in text
+    assert context["cover"]["title"] in text and "九、评估结论和建议" in text
+    assert "{%" not in text and "{{" not in text
+
+
+def example_context() -> dict:
+    from assessment.answer_files import read_answer_file
+    from assessment.domain.scoring import assess
+    from assessment.loader import load_ruleset
+    from assessment.report.context import build_context
+
+    ruleset = load_ruleset()
+    doc = read_answer_file(Path(__file__).parents[2] / "examples" / "land_expropriation.yaml")
+    return build_context(assess(ruleset, doc.kind, doc.answers, doc.measures, assessed_at=doc.assessed_at), ruleset)
 
 
 DEGREES = [Degree("low", "较小", "#00ff00"), Degree("high", "重大", "#ff0000")]

@@ -1,0 +1,140 @@
+"""Answers as a reader of the report sees them: choice labels, units, percentages and dates in zh or en."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from assessment.domain.i18n_text import Lang
+from assessment.domain.questionnaire import Question
+from assessment.domain.ruleset import Kind
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+NONE = {"zh": "无", "en": "none"}
+# A calculated answer is a share, and shown as a percentage, when its label says so.
+SHARE_WORDS = ("率", "比例", "占比", "幅度")
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+
+
+def tidy(text: str) -> str:
+    """Without the spaces that line folding leaves between Chinese characters: Chinese text has none,
+    and they would show as gaps. Everything else stays as typed."""
+    return _CJK_GAP.sub("", text)
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def format_date(value: Any, lang: Lang) -> str:
+    """2026年11月20日 (Arabic numerals, GB/T 9704 §7.3.5) or 20 November 2026; text that is no date as is."""
+    day = as_date(value)
+    if day is None:
+        return str(value)
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_number(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    if abs(value) >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
+
+
+def format_percent(value: float) -> str:
+    """94%, 95.3%, 0.048%: as many digits as a reader needs, no more."""
+    percent = value * 100
+    if abs(percent) >= 1 or percent == 0:
+        return f"{percent:.1f}".rstrip("0").rstrip(".") + "%"
+    return f"{percent:.2g}%"
+
+
+class AnswerText:
+    """Formats the answers of one kind of matter; questions unknown to the rule set show their raw value."""
+
+    def __init__(self, kind: Kind | None, lang: Lang):
+        self.kind = kind
+        self.lang = lang
+
+    def question(self, name: str) -> Question | None:
+        compiled = self.kind.question(name) if self.kind else None
+        return compiled.question if compiled else None
+
+    def label(self, name: str) -> str:
+        question = self.question(name)
+        return question.label.get(self.lang) if question else name
+
+    def text(self, name: str, value: Any) -> str:
+        return self._value(self.question(name), value)
+
+    def cell(self, table: str, column: str, value: Any) -> str:
+        """One cell of a table question (a stakeholder's stance, say), formatted like an answer."""
+        question = self.question(table)
+        columns = {c.name: c for c in (question.columns or ())} if question else {}
+        return self._value(columns.get(column), value)
+
+    def _value(self, question: Question | None, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if question is None:
+            return self._plain(value)
+        kind = question.type
+        if kind == "yes_no":
+            return YES_NO[self.lang][0 if value else 1]
+        if kind in ("single_choice", "multiple_choice"):
+            return self._choices(question, value)
+        if kind == "table":
+            return self._table(question, value)
+        if kind == "date":
+            return format_date(value, self.lang)
+        if kind == "text" and isinstance(value, str):
+            return tidy(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self._plain(value)
+        if kind == "percent" or (kind == "calculate" and any(w in question.label.zh for w in SHARE_WORDS)):
+            return format_percent(value)
+        unit = question.unit.get(self.lang) if question.unit else ""
+        return f"{format_number(value)}{' ' if unit and self.lang == 'en' else ''}{unit}"
+
+    def _choices(self, question: Question, value: Any) -> str:
+        labels = {c.name: c.label.get(self.lang) for c in self.kind.choices_of(question)}
+        chosen = value if isinstance(value, list) else [value]
+        return LIST_SEPARATOR[self.lang].join(labels.get(v, str(v)) for v in chosen) or NONE[self.lang]
+
+    def _table(self, question: Question, rows: Any) -> str:
+        """One line per row: "column: value; column: value"."""
+        if not isinstance(rows, Sequence) or not rows:
+            return NONE[self.lang]
+        columns = {c.name: c for c in question.columns or ()}
+        separator, colon = ("；", "：") if self.lang == "zh" else ("; ", ": ")
+        lines = []
+        for row in rows:
+            cells = row.items() if isinstance(row, Mapping) else ()
+            lines.append(separator.join(
+                f"{columns[k].label.get(self.lang) if k in columns else k}{colon}{self._value(columns.get(k), v)}"
+                for k, v in cells if v is not None
+            ))
+        return "\n".join(lines)
+
+    def _plain(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return YES_NO[self.lang][0 if value else 1]
+        if isinstance(value, float):
+            return format_number(value)
+        if isinstance(value, list):
+            return LIST_SEPARATOR[self.lang].join(self._plain(v) for v in value) or NONE[self.lang]
+        return str(value)
