@@ -33,3 +33,4 @@ from assessment.cli import model_cmd  # noqa: E402,F401  (model train, card, eva
 from assessment.cli import demo_cmd  # noqa: E402,F401  (demo seed)
 from assessment.cli import submission_cmd  # noqa: E402,F401  (submission export/import, questionnaire excel)
 from assessment.cli import serve_cmd  # noqa: E402,F401  (serve)
+from assessment.cli import report_cmd  # noqa: E402,F401  (report)

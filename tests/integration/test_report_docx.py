@@ -79,8 +79,12 @@ def hostile_docx(ruleset) -> bytes:
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_render_docx__every_example__official_fonts_margins_and_charts(ruleset, example):
-    docx = render_docx(build_context(scored(ruleset, example), ruleset), "zh")
+def test_render_docx__every_example__official_fonts_margins_charts_factors_and_measures(ruleset, example):
+    assessment = scored(ruleset, example)
+    docx = render_docx(build_context(assessment, ruleset), "zh")
+    text = all_text(docx)
+    assert all(f.name.zh in text for f in assessment.factors)
+    assert all(m.text.zh in text for m in assessment.measures)
     document = Document(io.BytesIO(docx))
     fonts = {s.element.rPr.rFonts.get(qn("w:eastAsia")) for s in document.styles
              if s.type == 1 and s.element.rPr is not None and s.element.rPr.rFonts is not None}
