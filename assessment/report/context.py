@@ -330,10 +330,13 @@ def _steps(r: _Reader) -> list[str]:
 def _method(r: _Reader) -> list[str]:
     residual = r.ruleset.info.residual
     degrees = r.join(d.label.get(r.lang) for d in r.ruleset.matrix.degrees)
-    return [r("method_intro"), r("method_identify"), r("method_single", degrees=degrees), r("method_index"),
-            r("method_level"),
-            r("method_residual", probability=residual.max_probability_drop, impact=residual.max_impact_drop,
-              custom=residual.custom_measure_max_drop)]
+    lines = [r("method_intro"), r("method_identify"), r("method_single", degrees=degrees), r("method_index"),
+             r("method_level"),
+             r("method_residual", probability=residual.max_probability_drop, impact=residual.max_impact_drop,
+               custom=residual.custom_measure_max_drop)]
+    if any(f.raised_by for f in r.a.factors):
+        lines.append(r("method_propagation"))
+    return lines
 
 
 def _floor_rules(r: _Reader) -> list[str]:
@@ -490,10 +493,22 @@ def _factor_row(r: _Reader, number: int, f: FactorResult) -> dict[str, str]:
     }
 
 
+def _evidence_label(r: _Reader, name: str) -> str:
+    """A question's label, or for a value derived from the answers (a stakeholder metric) its own name."""
+    if r.answer_text.question(name) is None:
+        graph = stakeholder_graph()
+        metric = getattr(graph, "STAKEHOLDER_METRICS", {}).get(name) if graph else None
+        if metric is not None:
+            return metric.get(r.lang)
+    return _bare_label(r.answer_text.label(name))
+
+
 def _identification_basis(r: _Reader, f: FactorResult) -> str:
     rules = r("rule_also", rule=f.rule, others=r.join(f.also_fired)) if f.also_fired else f.rule
     lines = [f.because.get(r.lang), r("basis_rule", rules=rules)]
-    evidence = [f"{_bare_label(r.answer_text.label(name))}{r('colon')}{r.answer_text.text(name, value)}"
+    if f.raised_because:
+        lines.append(f.raised_because.get(r.lang))
+    evidence = [f"{_evidence_label(r, name)}{r('colon')}{r.answer_text.text(name, value)}"
                 for name, value in f.evidence.items() if value is not None]
     if evidence:
         lines.append(r("basis_evidence", evidence=r("sentence_join").join(evidence)))

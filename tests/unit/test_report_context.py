@@ -136,7 +136,7 @@ def test_build_context__factor_register__names_the_rule_and_the_answers_behind_i
     factor = land.factors[0]
     assert first["name"] == factor.name.zh and first["category"] == factor.category_name.zh
     assert f"判定规则：{factor.rule}" in first["basis"]
-    assert "依据填报：" in first["basis"] and "明确表示拒绝搬迁的户数：9户" in first["basis"]
+    assert "依据数据：" in first["basis"] and "明确表示拒绝搬迁的户数：9户" in first["basis"]
 
 
 def test_build_context__weights__shares_sum_to_one_and_weighted_risks_to_the_index(ruleset, land):
