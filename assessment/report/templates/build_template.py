@@ -375,15 +375,15 @@ def _set_page(section) -> None:
 
 
 def _cover_page(doc: DocumentObject, words: dict) -> None:
-    """The first section: title, assessing body, date and rule set, and no footer, so no page number."""
+    """The first section: title, assessing body, rule set and date, and no footer, so no page number."""
     doc.add_paragraph("{{ cover.title }}", style="封面标题")
     unit = doc.add_paragraph(words["cover_unit"], style="封面落款")
     unit.paragraph_format.space_before = Pt(220)
     _when(doc, "cover.implementer")
     doc.add_paragraph(words["cover_implementer"], style="封面落款")
     _end_when(doc)
-    doc.add_paragraph("{{ cover.date }}", style="封面落款")
     doc.add_paragraph(words["cover_ruleset"], style="封面落款")
+    doc.add_paragraph("{{ cover.date }}", style="封面落款")
 
 
 def _number_pages(section) -> None:
