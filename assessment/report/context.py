@@ -747,9 +747,11 @@ def _model(r: _Reader) -> list[str]:
                  direction=r("model_up" if reason.contribution > 0 else "model_down")) for reason in model.reasons]
     if reasons:
         lines.append(r("model_reasons", reasons=r.join(reasons)))
+    # One statement of the model's standing: ours when it learnt from simulated data (it must be said in
+    # these words), else the model card's own caveat.
     if model.trained_on_simulated_data:
         lines.append(r("model_simulated"))
-    if model.caveat:
+    elif model.caveat:
         lines.append(_closed(r, model.caveat.get(r.lang)))
     if model.disagreement:
         lines.append(r("model_disagrees", text=_closed(r, model.disagreement.get(r.lang))))

@@ -185,19 +185,22 @@ def test_build_context__no_factors__register_says_none(ruleset, land):
 
 
 def test_build_context__model_opinion__a_labelled_second_opinion_that_says_simulated(ruleset, land):
-    context = build_context(land.model_copy(update={"model": simulated_opinion()}), ruleset)
+    opinion = simulated_opinion(caveat=I18nText(zh="仅供参考", en="for reference"))
+    context = build_context(land.model_copy(update={"model": opinion}), ruleset)
     model = context["conclusion"]["model"]
     assert "不是评估结论，不改变依据评估规则得出的风险等级" in model[0]
     assert "以模拟数据训练" in "".join(model) and "提示：模型参考等级高于规则等级。" in model
+    assert "仅供参考。" not in model  # the card's caveat is not said twice
     assert "约为23%，对应参考等级为高风险" in model[1]
     assert context["conclusion"]["findings"][0].endswith("预期风险等级为中风险。")  # the rules' level stands
     assert {"item": "模型训练数据", "value": "按专家先验生成的模拟数据"} in context["annex"]["versions"]
 
 
 def test_build_context__model_on_real_outcomes__no_simulated_claim(ruleset, land):
-    opinion = simulated_opinion(trained_on_simulated_data=False, disagreement=None)
+    opinion = simulated_opinion(trained_on_simulated_data=False, disagreement=None,
+                                caveat=I18nText(zh="模型以已登记的实际结果训练", en="Trained on recorded outcomes"))
     model = build_context(land.model_copy(update={"model": opinion}), ruleset, lang="en")["conclusion"]["model"]
-    assert not any("simulated" in line for line in model)
+    assert not any("simulated" in line for line in model) and "Trained on recorded outcomes." in model
 
 
 def test_build_context__no_model__no_model_section_and_annex_says_not_used(ruleset, land):
