@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import ui
-from app_pages.questions import section_inputs, widget_key
+from app_pages.questions import entered_answers, section_inputs, widget_key
 from assessment.services import app_queries
 
 STATUS_ICONS = {"done": ":green[:material/check_circle:]", "todo": ":gray[:material/radio_button_unchecked:]",
@@ -17,7 +17,7 @@ form = ui.call(app_queries.questionnaire_form, ui.read(), ui.me(), matter_id)
 if form is None:
     st.stop()
 
-ui.matter_header(form.matter, kind_title=form.kind_title)
+ui.matter_header(form.matter)
 ui.matter_steps(matter_id, "app_pages/fill.py")
 if form.returned_because:
     st.warning(ui.t("fill.returned", reason=ui.plain(form.returned_because)), icon=":material/undo:")
@@ -28,9 +28,9 @@ if not form.editable:
 ui.show_problems(list(form.other_problems))
 
 section_key, saved_key, flash_key = f"section-{matter_id}", f"saved-{matter_id}", f"flash-{matter_id}"
-goto_key = f"goto-{matter_id}"
+problems_key, goto_key = f"fill-problems-{matter_id}", f"goto-{matter_id}"
 shown = [s for s in form.sections if s.relevant]
-if goto_key in st.session_state:  # set after a save, before the section list is drawn again
+if goto_key in st.session_state:  # set by the submit page's "fix this section"
     st.session_state[section_key] = st.session_state.pop(goto_key)
 if st.session_state.get(section_key) not in {s.id for s in shown}:
     st.session_state[section_key] = next((s.id for s in shown if s.status != "done"), shown[0].id)
@@ -46,26 +46,14 @@ with nav:
         st.caption(ui.t("fill.skipped", sections="、".join(ui.text(s.title) for s in skipped)))
     st.caption(ui.t("fill.save_before_switching"))
 
-with body:
-    section = form.section(current)
-    st.markdown(f"#### {numbers[section.id]}. {ui.text(section.title)}")
-    if section.description:
-        st.caption(ui.text(section.description))
-    if flash := st.session_state.pop(flash_key, None):
-        st.success(flash, icon=":material/check_circle:")
-    with st.form(f"form-{matter_id}-{section.id}"):
-        answers = section_inputs(section, lambda name: widget_key(matter_id, form.revision, name),
-                                 show_required=st.session_state.get(saved_key) == section.id)
-        saved = st.form_submit_button(ui.t("fill.save"), type="primary", disabled=not form.editable,
-                                      key=f"save-{matter_id}-{section.id}")
-    if done == total and form.problem_count == 0:
-        ui.link("app_pages/result.py", ui.t("fill.all_done"), matter_id, icon=":material/arrow_forward:")
 
-if saved:
-    after = ui.call(app_queries.save_section, ui.uow(), ui.me(), matter_id, section.id, answers,
-                    expected_version=form.matter.version)
+def save(section) -> None:
+    """The save button's callback: runs before the page is drawn again, so one run shows the outcome."""
+    key_of = lambda name: widget_key(matter_id, form.revision, name)  # noqa: E731
+    after = ui.remember_problems(problems_key, app_queries.save_section, ui.uow(), ui.me(), matter_id, section.id,
+                                 entered_answers(section, key_of), expected_version=form.matter.version)
     if after is None:
-        st.stop()  # the problem is shown; what was typed stays in the form
+        return  # the problem shows on the page; what was typed stays in the form
     st.session_state[saved_key] = section.id
     now = after.section(section.id)
     appeared = [q for q in now.shown() if q.name not in {v.name for v in section.shown()}]
@@ -77,7 +65,23 @@ if saved:
         rest = [sid for sid in later if after.section(sid).status != "done"]
         st.session_state[flash_key] = ui.t("fill.saved_next") if rest else ui.t("fill.saved_all")
         if rest:
-            st.session_state[goto_key] = rest[0]
+            st.session_state[section_key] = rest[0]
     else:
         st.session_state[flash_key] = ui.t("fill.saved_with_problems")
-    st.rerun()
+
+
+with body:
+    section = form.section(current)
+    st.markdown(f"#### {numbers[section.id]}. {ui.text(section.title)}")
+    if section.description:
+        st.caption(ui.text(section.description))
+    ui.shown_problems(problems_key)
+    if flash := st.session_state.pop(flash_key, None):
+        st.success(flash, icon=":material/check_circle:")
+    with st.form(f"form-{matter_id}-{section.id}"):
+        section_inputs(section, lambda name: widget_key(matter_id, form.revision, name),
+                       show_required=st.session_state.get(saved_key) == section.id)
+        st.form_submit_button(ui.t("fill.save"), type="primary", disabled=not form.editable,
+                              key=f"save-{matter_id}-{section.id}", on_click=save, args=(section,))
+    if done == total and form.problem_count == 0:
+        ui.link("app_pages/result.py", ui.t("fill.all_done"), matter_id, icon=":material/arrow_forward:")

@@ -29,17 +29,20 @@ if overdue:
 only_overdue = st.toggle(ui.t("followup.only_overdue"), key="followup-only-overdue")
 listed = overdue if only_overdue else rows
 table = pd.DataFrame([{
-    ui.t("followup.flag"): "⚠ " + ui.t("followup.overdue") if r.item.overdue else "",
-    ui.t("list.title"): f"#{r.matter.id} {r.matter.title}",
+    ui.t("followup.flag"): ui.t("followup.overdue") if r.item.overdue else "",
     ui.t("result.measures"): ui.text(r.name),
     ui.t("result.measure.unit"): r.item.responsible_unit or "-",
     ui.t("result.measure.leader"): r.item.responsible_leader or "-",
     ui.t("result.measure.deadline"): ui.when(r.item.due_date),
     ui.t("followup.status"): ui.t("followup.status." + r.item.status),
     ui.t("followup.note"): r.item.note,
+    ui.t("list.title"): f"#{r.matter.id} {r.matter.title}",
 } for r in listed])
-picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="followup-table")
+overdue_style = table.style.map(lambda flag: "color: #c62828; font-weight: 600" if flag else "",
+                                subset=[ui.t("followup.flag")])
+picked = st.dataframe(overdue_style, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                      key="followup-table", column_config={ui.t("result.measures"): st.column_config.TextColumn(
+                          width="large")})
 if not picked.selection.rows:
     st.caption(ui.t("followup.pick_hint"))
     st.stop()

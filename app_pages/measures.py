@@ -18,7 +18,7 @@ view = ui.call(app_queries.result_view, ui.read(), ui.me(), matter_id, lang=ui.l
 options = ui.call(app_queries.measure_options, ui.read(), ui.me(), matter_id)
 if view is None or options is None:
     st.stop()
-ui.matter_header(view.matter, kind_title=view.assessment.kind_title if view.assessment else None)
+ui.matter_header(view.matter)
 ui.matter_steps(matter_id, "app_pages/measures.py")
 editable = view.matter.state in app_queries.EDITABLE_STATES
 current = [dict(m) for m in view.revision.measures]
@@ -41,15 +41,52 @@ def aimed_at(measure: dict) -> str:
     return "、".join(ui.text(options.factors[f]) if f in options.factors else f for f in factors)
 
 
-def save(measures: list[dict], *, clear: tuple[str, ...] = ()) -> None:
-    """Save the whole list; on success the add form is emptied (on a refusal it keeps what was typed)."""
+def save(measures: list[dict]) -> None:
     if ui.call(app_queries.save_measures, ui.uow(), ui.me(), matter_id, measures,
                expected_version=view.matter.version) is not None:
-        for key in clear:
-            st.session_state.pop(key, None)
         st.rerun()
 
 
+LIBRARY_FORM = {"library-pick": None, "library-unit": "", "library-leader": "", "library-deadline": ""}
+OWN_FORM = {"own-text": "", "own-factors": [], "own-unit": "", "own-leader": "", "own-deadline": ""}
+
+
+def add(measure_of, form: dict) -> None:
+    """An add button's callback: save the list with the new measure; on success empty the form (setting the
+    widgets' values, so that the browser shows them empty too), on a refusal keep what was typed."""
+    state = st.session_state
+    measure = measure_of(state)
+    if measure is None:
+        return
+    saved = ui.remember_problems(problems_key, app_queries.save_measures, ui.uow(), ui.me(), matter_id,
+                                 current + [measure], expected_version=view.matter.version)
+    if saved is not None:
+        state.update(form)
+
+
+def library_measure(state) -> dict | None:
+    picked = state.get("library-pick")
+    if picked is None:
+        state[warning_key] = ui.t("measures.pick_first")
+        return None
+    option = library[picked]
+    return {"measure": picked, "factors": list(option.factors),
+            "unit": state["library-unit"].strip() or (ui.text(option.typical_unit) if option.typical_unit else None),
+            "leader": state["library-leader"].strip() or None, "deadline": state["library-deadline"].strip() or None}
+
+
+def own_measure(state) -> dict | None:
+    words = state["own-text"].strip()
+    if not words:
+        state[warning_key] = ui.t("measures.text_first")
+        return None
+    return {"text": {"zh": words, "en": words}, "factors": list(state["own-factors"]),
+            "lowers": {"probability": state["own-p"], "impact": state["own-c"]},
+            "unit": state["own-unit"].strip() or None, "leader": state["own-leader"].strip() or None,
+            "deadline": state["own-deadline"].strip() or None}
+
+
+problems_key, warning_key = f"measure-problems-{matter_id}", f"measure-warning-{matter_id}"
 if view.assessment is not None:
     levels(view.assessment, view)
 ui.show_problems(list(view.problems))
@@ -67,7 +104,7 @@ if current:
     with st.form(f"measures-{matter_id}"):
         edited = st.data_editor(frame, hide_index=True, width="stretch", disabled=["measure", "factors"] if editable else True,
                                 key=f"measure-table-{matter_id}", column_config={
-                                    "measure": st.column_config.TextColumn(ui.t("result.measures"), width="large"),
+                                    "measure": st.column_config.TextColumn(ui.t("result.measures"), width="medium"),
                                     "factors": st.column_config.TextColumn(ui.t("measures.factors")),
                                     "unit": st.column_config.TextColumn(ui.t("result.measure.unit") + " *", max_chars=200),
                                     "leader": st.column_config.TextColumn(ui.t("result.measure.leader") + " *", max_chars=100),
@@ -88,6 +125,9 @@ else:
     st.caption(ui.t("result.no_measures"))
 
 if editable:
+    ui.shown_problems(problems_key)
+    if warning := st.session_state.pop(warning_key, None):
+        st.warning(warning, icon=":material/warning:")
     from_library, own = st.columns(2, border=True)
     with from_library:
         st.markdown(f"**{ui.t('measures.from_library')}**")
@@ -97,44 +137,27 @@ if editable:
                 aimed = "、".join(ui.text(options.factors[f]) for f in option.factors)
                 return f"{measure_id} {ui.text(option.name)}" + (f"（{ui.t('measures.aims', factors=aimed)}）" if aimed else "")
 
-            picked = st.selectbox(ui.t("measures.library_measure"), list(library), index=None, format_func=library_label,
-                                  placeholder=ui.t("form.pick_one"), key="library-pick")
-            unit = st.text_input(ui.t("result.measure.unit"), max_chars=200, key="library-unit")
-            leader = st.text_input(ui.t("result.measure.leader"), max_chars=100, key="library-leader")
-            deadline = st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10,
-                                     key="library-deadline")
-            add = st.form_submit_button(ui.t("measures.add"), key="library-add")
-        if add and not picked:
-            st.warning(ui.t("measures.pick_first"), icon=":material/warning:")
-        elif add:
-            option = library[picked]
-            save(current + [{"measure": picked, "factors": list(option.factors),
-                             "unit": unit.strip() or (ui.text(option.typical_unit) if option.typical_unit else None),
-                             "leader": leader.strip() or None, "deadline": deadline.strip() or None}],
-                 clear=("library-pick", "library-unit", "library-leader", "library-deadline"))
+            st.selectbox(ui.t("measures.library_measure"), list(library), index=None, format_func=library_label,
+                         placeholder=ui.t("form.pick_one"), key="library-pick")
+            st.text_input(ui.t("result.measure.unit"), max_chars=200, key="library-unit",
+                          placeholder=ui.t("measures.typical_unit"))
+            st.text_input(ui.t("result.measure.leader"), max_chars=100, key="library-leader")
+            st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10, key="library-deadline")
+            st.form_submit_button(ui.t("measures.add"), key="library-add", on_click=add,
+                                  args=(library_measure, LIBRARY_FORM))
     with own:
         st.markdown(f"**{ui.t('measures.own')}**")
         with st.form(f"own-{matter_id}"):
-            words = st.text_area(ui.t("measures.text"), max_chars=1000, key="own-text")
-            aimed = st.multiselect(ui.t("measures.factors"), list(options.factors),
-                                   format_func=lambda f: ui.text(options.factors[f]), placeholder=ui.t("form.pick_many"),
-                                   key="own-factors")
+            st.text_area(ui.t("measures.text"), max_chars=1000, key="own-text")
+            st.multiselect(ui.t("measures.factors"), list(options.factors), format_func=lambda f: ui.text(options.factors[f]),
+                           placeholder=ui.t("form.pick_many"), key="own-factors")
             drops = list(range(options.max_custom_drop + 1))
-            lower_p = st.selectbox(ui.t("measures.lowers_probability"), drops, index=len(drops) - 1, key="own-p")
-            lower_c = st.selectbox(ui.t("measures.lowers_impact"), drops, index=0, key="own-c")
-            unit = st.text_input(ui.t("result.measure.unit"), max_chars=200, key="own-unit")
-            leader = st.text_input(ui.t("result.measure.leader"), max_chars=100, key="own-leader")
-            deadline = st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10,
-                                     key="own-deadline")
-            add_own = st.form_submit_button(ui.t("measures.add"), key="own-add")
-        if add_own and not words.strip():
-            st.warning(ui.t("measures.text_first"), icon=":material/warning:")
-        elif add_own:
-            save(current + [{"text": {"zh": words.strip(), "en": words.strip()}, "factors": aimed,
-                             "lowers": {"probability": lower_p, "impact": lower_c},
-                             "unit": unit.strip() or None, "leader": leader.strip() or None,
-                             "deadline": deadline.strip() or None}],
-                 clear=("own-text", "own-factors", "own-p", "own-c", "own-unit", "own-leader", "own-deadline"))
+            st.selectbox(ui.t("measures.lowers_probability"), drops, index=len(drops) - 1, key="own-p")
+            st.selectbox(ui.t("measures.lowers_impact"), drops, index=0, key="own-c")
+            st.text_input(ui.t("result.measure.unit"), max_chars=200, key="own-unit")
+            st.text_input(ui.t("result.measure.leader"), max_chars=100, key="own-leader")
+            st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10, key="own-deadline")
+            st.form_submit_button(ui.t("measures.add"), key="own-add", on_click=add, args=(own_measure, OWN_FORM))
 
 if view.assessment is not None:
     measures_table(view.assessment)

@@ -35,6 +35,31 @@ def section_inputs(section: SectionView, key_of, *, show_required: bool) -> dict
     return answers
 
 
+def entered_answers(section: SectionView, key_of) -> dict[str, Any]:
+    """In a form's callback (before the page is drawn again): the answers its widgets hold."""
+    answers = {}
+    for view in section.shown():
+        if view.question.type == "table":
+            answers[view.name] = _edited_table(view, st.session_state.get(key_of(view.name)) or {})
+        elif view.question.type != "calculate":
+            answers[view.name] = as_answer(view, st.session_state.get(key_of(view.name)))
+    return answers
+
+
+def as_answer(view: QuestionView, held: Any) -> Any:
+    """What a (non-table) widget holds, as the question's answer; None when empty."""
+    kind = view.question.type
+    if held is None or held == [] or (isinstance(held, str) and not held.strip()):
+        return None
+    if kind == "integer":
+        return int(held)
+    if kind in ("number", "money"):
+        return round(float(held), 6)
+    if kind == "percent":
+        return round(float(held) / 100, 6)  # answered 0–100, stored as a fraction
+    return held.strip() if kind == "date" else held
+
+
 def _label(view: QuestionView) -> str:
     question = view.question
     unit = f"（{text(question.unit)}）" if question.unit else ""
@@ -49,11 +74,11 @@ def answer_input(view: QuestionView, key: str) -> Any:
     if kind in ("integer", "number", "money", "percent"):
         return _number(view, key, label, hint)
     if kind == "text":
-        return _text(question, view.value, key, label, hint)
+        return as_answer(view, _text(question, view.value, key, label, hint))
     if kind == "date":
         value = view.value.isoformat() if isinstance(view.value, date) else (view.value or "")
         entered = st.text_input(label, value=str(value), key=key, help=hint, placeholder="YYYY-MM-DD", max_chars=10)
-        return entered.strip() or None
+        return as_answer(view, entered)
     if kind == "yes_no":
         index = {True: 0, False: 1}.get(view.value) if isinstance(view.value, bool) else None
         return st.radio(label, [True, False], index=index, key=key, help=hint, horizontal=True,
@@ -65,7 +90,7 @@ def answer_input(view: QuestionView, key: str) -> Any:
         chosen = [v for v in view.value or [] if v in names] if isinstance(view.value, list) else []
         picked = st.multiselect(label, list(names), default=chosen, format_func=names.get, key=key, help=hint,
                                 placeholder=t("form.pick_many"))
-        return picked or None
+        return as_answer(view, picked)
     return _table(view, key, label, hint)
 
 
@@ -81,16 +106,13 @@ def _number(view: QuestionView, key: str, label: str, hint: str | None) -> int |
         low, high = (0.0 if low is None else low), (100.0 if high is None else high)
     entered = st.number_input(label, value=shown, min_value=low, max_value=high, step=1 if whole else None,
                               format=None if whole else "%.2f", key=key, help=hint, placeholder=t("form.empty"))
-    if entered is None:
-        return None
-    return int(entered) if whole else round(entered / scale, 6)
+    return as_answer(view, entered)
 
 
-def _text(question: Question, value: Any, key: str, label: str, hint: str | None) -> str | None:
+def _text(question: Question, value: Any, key: str, label: str, hint: str | None) -> str:
     value = value if isinstance(value, str) else ("" if value is None else str(value))
     widget = st.text_area if question.multiline else st.text_input
-    entered = widget(label, value=value, key=key, help=hint, max_chars=question.max_length)
-    return entered if entered.strip() else None
+    return widget(label, value=value, key=key, help=hint, max_chars=question.max_length)
 
 
 def _one_choice(view: QuestionView, key: str, label: str, hint: str | None) -> str | None:
@@ -103,11 +125,20 @@ def _one_choice(view: QuestionView, key: str, label: str, hint: str | None) -> s
 
 
 def _calculated(view: QuestionView) -> None:
-    value = view.value
-    shown = "-" if value is None else (f"{value:.1%}" if view.question.type == "percent" else f"{value:g}"
-                                       if isinstance(value, (int, float)) else str(value))
-    st.markdown(f"{text(view.question.label)}：**{shown}**")
+    st.markdown(f"{text(view.question.label)}：**{_calculated_text(view)}**")
     st.caption(t("form.calculated"))
+
+
+def _calculated_text(view: QuestionView) -> str:
+    """A calculated value; a ratio without a unit is also read as a percentage (0.2105 → 21.05%)."""
+    value, unit = view.value, text(view.question.unit)
+    if value is None:
+        return "-"
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    if float(value).is_integer():
+        return f"{int(value)}{unit}"
+    return f"{value:.4g}{unit}" if unit else f"{value:.4g}（{value:.2%}）"
 
 
 # --- table questions: a data editor, one row per entry -----------------------------------------------------
@@ -117,15 +148,33 @@ _NUMERIC = ("integer", "number", "money", "percent")
 
 def _table(view: QuestionView, key: str, label: str, hint: str | None) -> list[dict[str, Any]] | None:
     columns = view.question.columns or []
-    rows = [r for r in view.value if isinstance(r, dict)] if isinstance(view.value, list) else []
-    frame = pd.DataFrame([{c.name: r.get(c.name) for c in columns} for r in rows], columns=[c.name for c in columns])
-    frame = frame.astype({c.name: _dtype(c) for c in columns})
     st.markdown(label)
     if hint:
         st.caption(hint)
-    edited = st.data_editor(frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+    edited = st.data_editor(_frame(view), key=key, num_rows="dynamic", hide_index=True, width="stretch",
                             column_config={c.name: _column(c, view) for c in columns})
-    entered = [_row(record, columns) for record in edited.to_dict("records")]
+    return _answer_rows(edited.to_dict("records"), columns)
+
+
+def _frame(view: QuestionView) -> pd.DataFrame:
+    columns = view.question.columns or []
+    rows = [r for r in view.value if isinstance(r, dict)] if isinstance(view.value, list) else []
+    frame = pd.DataFrame([{c.name: r.get(c.name) for c in columns} for r in rows], columns=[c.name for c in columns])
+    return frame.astype({c.name: _dtype(c) for c in columns})
+
+
+def _edited_table(view: QuestionView, edits: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The table as the data editor's edits (edited, added and deleted rows) leave it."""
+    records = _frame(view).to_dict("records")
+    for position, changes in (edits.get("edited_rows") or {}).items():
+        records[int(position)].update(changes)
+    deleted = {int(p) for p in edits.get("deleted_rows") or ()}
+    kept = [r for i, r in enumerate(records) if i not in deleted] + list(edits.get("added_rows") or ())
+    return _answer_rows(kept, view.question.columns or [])
+
+
+def _answer_rows(records: list[dict[str, Any]], columns: list[Question]) -> list[dict[str, Any]] | None:
+    entered = [_row(record, columns) for record in records]
     return [row for row in entered if row] or None
 
 

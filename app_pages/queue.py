@@ -17,7 +17,7 @@ st.title(ui.t("page.queue"))
 kinds = app_queries.kind_titles()
 units = {u.id: u for u in ui.call(admin.list_units, ui.read(), me) or []}
 
-state_col, level_col, kind_col, unit_col, date_col = st.columns(5)
+state_col, level_col, kind_col, unit_col, date_col = st.columns([1, 1, 1.3, 1.3, 1.5])
 states = state_col.multiselect(ui.t("list.states"), review.PENDING, format_func=ui.state_text, key="queue-states",
                                placeholder=ui.t("list.all"))
 levels = level_col.multiselect(ui.t("list.level"), LEVELS, format_func=lambda v: ui.t("level." + v), key="queue-levels",
@@ -41,15 +41,15 @@ if not page.items:
 table = pd.DataFrame([{
     "#": m.id,
     ui.t("list.title"): m.title,
-    ui.t("list.kind"): ui.text(kinds.get(m.kind)) or m.kind,
-    ui.t("list.unit"): m.unit_name,
     ui.t("list.state"): ui.state_text(m.state),
     ui.t("list.level"): ui.t("level." + m.level) if m.level else "-",
     ui.t("list.revision"): m.current_revision,
     ui.t("list.submitted_at"): ui.when(m.submitted_at),
+    ui.t("list.unit"): m.unit_name,
+    ui.t("list.kind"): ui.text(kinds.get(m.kind)) or m.kind,
 } for m in page.items])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="queue-table")
+                      key="queue-table", column_config={ui.t("list.title"): st.column_config.TextColumn(width="large")})
 ui.pager("queue-page", page.total, PAGE_SIZE)
 if picked.selection.rows:
     matter = page.items[picked.selection.rows[0]]

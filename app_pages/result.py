@@ -13,7 +13,7 @@ if matter_id is None:
 view = ui.call(app_queries.result_view, ui.read(), ui.me(), matter_id, lang=ui.lang())
 if view is None:
     st.stop()
-ui.matter_header(view.matter, kind_title=view.assessment.kind_title if view.assessment else None)
+ui.matter_header(view.matter)
 if st.session_state.pop(f"submitted-{matter_id}", False):
     st.success(ui.t("submit.done"), icon=":material/check_circle:")
 if view.matter.state in app_queries.EDITABLE_STATES:

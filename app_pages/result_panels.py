@@ -16,8 +16,10 @@ CELL_HEIGHT = 64  # pixels per row of the matrix: room for three lines of factor
 
 
 def show_result(view: ResultView) -> None:
-    if view.provisional:
+    if view.provisional and view.missing:
         st.warning(ui.t("result.provisional", missing=view.missing), icon=":material/pending:")
+    elif view.provisional:
+        st.info(ui.t("result.not_submitted"), icon=":material/pending:")
     if view.assessment is None:
         st.error(ui.t("result.cannot_score"), icon=":material/block:")
         ui.show_problems(list(view.problems))
@@ -187,5 +189,6 @@ def measures_table(result: Assessment) -> None:
         ui.t("result.measure.unit"): m.unit or "-",
         ui.t("result.measure.leader"): m.leader or "-",
         ui.t("result.measure.deadline"): m.deadline.isoformat() if m.deadline else "-",
-        ui.t("result.measure.counted"): "✅" if m.counted else "✗ " + "；".join(ui.text(r) for r in m.not_counted_because),
+        ui.t("result.measure.counted"): ui.t("form.yes") if m.counted
+        else f"{ui.t('form.no')}：" + "；".join(ui.text(r) for r in m.not_counted_because),
     } for m in result.measures])

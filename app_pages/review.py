@@ -22,7 +22,7 @@ view = ui.call(app_queries.result_view, ui.read(), me, matter_id,
 if view is None:
     st.stop()
 summary = detail.summary
-ui.matter_header(summary, kind_title=view.assessment.kind_title if view.assessment else None)
+ui.matter_header(summary)
 if flash := st.session_state.pop(f"review-flash-{matter_id}", None):
     st.success(flash, icon=":material/check_circle:")
 
@@ -71,14 +71,11 @@ elif summary.state == "returned":
 
 if frozen:
     st.subheader(ui.t("review.downloads"), anchor=False)
-    ready = app_queries.report_formats()
     row = st.container(horizontal=True)
     for fmt in app_queries.REPORT_FORMATS:
         key = f"report-{matter_id}-{frozen[-1].number}-{fmt}-{ui.lang()}"
         with row:
-            if fmt not in ready:
-                st.button(fmt.upper(), disabled=True, key=f"make-{fmt}", help=ui.t("review.report_not_ready"))
-            elif key in st.session_state:
+            if key in st.session_state:
                 report = st.session_state[key]
                 st.download_button(ui.t("review.download", fmt=fmt.upper()), report.content, file_name=report.filename,
                                    mime=report.mime, on_click="ignore", key=f"get-{fmt}", icon=":material/download:")
@@ -88,8 +85,6 @@ if frozen:
                 if report is not None:
                     st.session_state[key] = report
                     st.rerun()
-    if len(ready) < len(app_queries.REPORT_FORMATS):
-        st.caption(ui.t("review.report_not_ready"))
 
 # --- history and changes -------------------------------------------------------------------------------------
 
@@ -130,4 +125,5 @@ if len(frozen) >= 2:
         ui.static_table(rows)
 
 st.divider()
+st.caption(ui.t("review.showing", number=view.revision.number, state=ui.state_text(view.revision.state)))
 show_result(view)

@@ -14,7 +14,7 @@ form = ui.call(app_queries.questionnaire_form, ui.read(), ui.me(), matter_id)
 view = ui.call(app_queries.result_view, ui.read(), ui.me(), matter_id, lang=ui.lang())
 if form is None or view is None:
     st.stop()
-ui.matter_header(form.matter, kind_title=form.kind_title)
+ui.matter_header(form.matter)
 if not form.editable:
     st.success(ui.t("submit.already", state=ui.state_text(form.matter.state)), icon=":material/check_circle:")
     ui.link("app_pages/result.py", ui.t("page.result"), matter_id, icon=":material/assessment:")

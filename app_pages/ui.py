@@ -15,7 +15,7 @@ import streamlit as st
 from assessment.domain.i18n_text import I18nText
 from assessment.errors import Problem, WenpingError
 from assessment.i18n import t as catalog_text
-from assessment.services import submissions
+from assessment.services import app_queries, submissions
 from assessment.services._common import LOCAL_TZ
 from assessment.services.permissions import Principal
 from assessment.storage.db import database_url
@@ -224,8 +224,9 @@ def state_badge(state: str) -> None:
     st.badge(state_text(state), color=STATE_COLOURS.get(state, "gray"))
 
 
-def matter_header(summary, *, kind_title: I18nText | None = None) -> None:
+def matter_header(summary) -> None:
     """Title, kind, unit, state and level of a matter (user text goes out as plain text, never as HTML)."""
+    kind_title = app_queries.kind_titles().get(summary.kind)
     st.subheader(f"\\#{summary.id} {plain(summary.title)}", anchor=False)
     row = st.container(horizontal=True, vertical_alignment="center")
     with row:

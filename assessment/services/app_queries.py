@@ -7,7 +7,6 @@ Every function checks the actor's permission, through the workflow service it bu
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,6 +27,7 @@ from assessment.loader import load_ruleset
 from assessment.services import submissions
 from assessment.services._common import load_matter
 from assessment.services.permissions import Action, Principal, require
+from assessment.services.reports import generate_report
 from assessment.services.scoring import RulesScorer, Scored
 from assessment.services.views import FollowUpView, MatterDetail, MatterSummary, RevisionView
 from assessment.storage.uow import UnitOfWork
@@ -437,15 +437,6 @@ def user_names(uow: UnitOfWork, actor: Principal, matter_id: int, user_ids: Sequ
 # --- downloads --------------------------------------------------------------------------------------------
 
 
-def report_formats() -> tuple[str, ...]:
-    """The formats a report can be downloaded in: all once the report service exists, else JSON only."""
-    try:
-        from assessment.services import reports  # noqa: F401
-    except ImportError:
-        return ("json",)
-    return REPORT_FORMATS
-
-
 @dataclass(frozen=True)
 class Download:
     filename: str
@@ -457,19 +448,7 @@ MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
         "pdf": "application/pdf", "json": "application/json"}
 
 
-def download(uow: UnitOfWork, actor: Principal, matter_id: int, fmt: str, lang: str = "zh") -> Download:
-    """The report of the matter's newest submitted revision, permission-checked."""
-    if fmt not in report_formats():
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="format", detail=f"{fmt} ∉ {', '.join(report_formats())}")
-    if "docx" in report_formats():
-        from assessment.services.reports import generate_report
-
-        filename, content = generate_report(uow, actor, matter_id, fmt=fmt, lang=lang)
-        return Download(filename, content, MIME[fmt])
-    detail = submissions.get_matter(uow, actor, matter_id)
-    frozen = [r for r in detail.revisions if r.result is not None]
-    if not frozen:
-        raise WenpingError.of(ErrorCode.STORE_BAD_STATE, entity="matter", id=matter_id, state=detail.summary.state,
-                              action="downloaded (nothing submitted yet)")
-    content = json.dumps(frozen[-1].result, ensure_ascii=False, indent=2).encode("utf-8")
-    return Download(f"wenping-{matter_id}-r{frozen[-1].number}.json", content, MIME["json"])
+def download(uow: UnitOfWork, actor: Principal, matter_id: int, fmt: str, lang: Lang = "zh") -> Download:
+    """The report of the matter's newest submitted revision (reports.generate_report checks the permission)."""
+    filename, content = generate_report(uow, actor, matter_id, fmt=fmt, lang=lang)
+    return Download(filename, content, MIME[fmt])

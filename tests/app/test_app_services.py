@@ -131,7 +131,7 @@ def test_followups_in_scope__reviewer_sees_its_jurisdiction_with_overdue_first_a
 def test_download__json_of_the_submitted_result__only_for_those_who_may_see_it(app_db):
     matter = matter_of(app_db, "land_expropriation", "submitted")
     report = app_queries.download(app_db.uow(), who(app_db, REVIEWER), matter, "json")
-    assert report.filename.endswith(".json") and b'"ruleset"' in report.content
+    assert report.filename.endswith(".json") and report.mime == "application/json" and b'"ruleset"' in report.content
     with pytest.raises(WenpingError) as error:
         app_queries.download(app_db.uow(), who(app_db, OTHER_REVIEWER), matter, "json")
     assert _codes(error.value) == ["AUTH-607"]
@@ -141,7 +141,7 @@ def test_download__draft_only__has_nothing_to_download(app_db):
     matter = matter_of(app_db, "land_expropriation", "draft")
     with pytest.raises(WenpingError) as error:
         app_queries.download(app_db.uow(), who(app_db, DEPARTMENT), matter, "json")
-    assert _codes(error.value) == ["STORE-503"]
+    assert _codes(error.value) == ["REPORT-406"]
 
 
 def test_user_names__of_a_matter_the_actor_cannot_see__are_refused(app_db):
