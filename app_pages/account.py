@@ -3,10 +3,10 @@ and the signed-in user's sidebar."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import ui
+from assessment.errors import WenpingError
 from assessment.services import admin, auth
 from assessment.services import demo
 from assessment.services.permissions import Principal
@@ -35,9 +35,11 @@ def signed_in() -> Principal | None:
         return ui.principal()
     if not (oidc_configured() and st.user.get("is_logged_in", False)):
         return None
-    who = ui.call(admin.principal_for, ui.read(), str(st.user.get("email", "")))
-    if who is None:
-        st.error(ui.t("login.oidc_no_account", email=st.user.get("email", "")))
+    email = str(st.user.get("email", ""))
+    try:
+        who = admin.principal_for(ui.read(), email)
+    except WenpingError:  # no such account, or it is disabled
+        st.error(ui.t("login.oidc_no_account", email=email))
         st.button(ui.t("login.logout"), on_click=st.logout)
         st.stop()
     st.session_state["principal"] = who
@@ -71,7 +73,7 @@ def _demo_accounts() -> None:
     rows = [{ui.t("login.username"): username, ui.t("admin.role"): ui.t("role." + role),
              ui.t("admin.unit"): unit_names.get(unit, "-"), ui.t("admin.display_name"): display}
             for username, role, unit, display in demo.demo_accounts()]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    ui.static_table(rows)
 
 
 def sidebar(who: Principal) -> None:

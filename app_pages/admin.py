@@ -42,7 +42,7 @@ with units_tab:
                                       placeholder=ui.t("admin.no_parent"), key="unit-parent")
         if st.form_submit_button(ui.t("admin.add_unit"), type="primary", key="unit-add-send"):
             done(ui.call(admin.add_unit, ui.uow(), me, code=new_code.strip(), name=new_name.strip(), kind=new_kind,
-                         parent_code=new_parent), ui.t("admin.unit_added", code=new_code.strip()))
+                         parent_code=new_parent), ui.t("admin.unit_added", code=ui.plain(new_code.strip())))
 
 with users_tab:
     users = ui.call(admin.list_users, ui.read(), me) or []
@@ -66,7 +66,7 @@ with users_tab:
         if st.form_submit_button(ui.t("admin.add_user"), type="primary", key="user-add-send"):
             done(ui.call(admin.add_user, ui.uow(), me, username=username.strip(), password=password, role=role,
                          unit_code=unit, display_name=display.strip() or None),
-                 ui.t("admin.user_added", username=username.strip()))
+                 ui.t("admin.user_added", username=ui.plain(username.strip())))
     with change, st.form("user-change"):
         st.markdown(f"**{ui.t('admin.change_user')}**")
         who = st.selectbox(ui.t("login.username"), [u.username for u in users], key="user-change-name")
@@ -75,9 +75,9 @@ with users_tab:
         if reset.form_submit_button(ui.t("admin.reset_password"), key="user-reset"):
             done(ui.call(lambda: admin.set_password(ui.uow(), me, who, new_password) or True), ui.t("admin.password_reset"))
         if disable.form_submit_button(ui.t("admin.disable"), key="user-disable"):
-            done(ui.call(admin.set_disabled, ui.uow(), me, who, True), ui.t("admin.user_disabled", username=who))
+            done(ui.call(admin.set_disabled, ui.uow(), me, who, True), ui.t("admin.user_disabled", username=ui.plain(who)))
         if enable.form_submit_button(ui.t("admin.enable"), key="user-enable"):
-            done(ui.call(admin.set_disabled, ui.uow(), me, who, False), ui.t("admin.user_enabled", username=who))
+            done(ui.call(admin.set_disabled, ui.uow(), me, who, False), ui.t("admin.user_enabled", username=ui.plain(who)))
 
 with rules_tab:
     status = ui.call(app_admin.ruleset_status, me)

@@ -43,7 +43,7 @@ with nav:
                                                f"{ui.text(form.section(sid).title)}")
     skipped = [s for s in form.sections if not s.relevant]
     if skipped:
-        st.caption(ui.t("fill.skipped", sections="、".join(ui.text(s.title) for s in skipped)))
+        st.caption(ui.t("fill.skipped", sections=ui.listed(ui.text(s.title) for s in skipped)))
     st.caption(ui.t("fill.save_before_switching"))
 
 

@@ -38,7 +38,7 @@ def measure_text(measure: dict) -> str:
 def aimed_at(measure: dict) -> str:
     known = library.get(measure.get("measure") or "")
     factors = measure.get("factors") or (known.factors if known else ())
-    return "、".join(ui.text(options.factors[f]) if f in options.factors else f for f in factors)
+    return ui.listed(ui.text(options.factors[f]) if f in options.factors else f for f in factors)
 
 
 def save(measures: list[dict]) -> None:
@@ -134,8 +134,8 @@ if editable:
         with st.form(f"library-{matter_id}"):
             def library_label(measure_id: str) -> str:
                 option = library[measure_id]
-                aimed = "、".join(ui.text(options.factors[f]) for f in option.factors)
-                return f"{measure_id} {ui.text(option.name)}" + (f"（{ui.t('measures.aims', factors=aimed)}）" if aimed else "")
+                aimed = ui.listed(ui.text(options.factors[f]) for f in option.factors)
+                return f"{measure_id} {ui.text(option.name)}" + (ui.paren(ui.t("measures.aims", factors=aimed)) if aimed else "")
 
             st.selectbox(ui.t("measures.library_measure"), list(library), index=None, format_func=library_label,
                          placeholder=ui.t("form.pick_one"), key="library-pick")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import problem_text, t, text
+from app_pages.ui import colon, paren, problem_text, t, text
 from assessment.domain.questionnaire import Question
 from assessment.errors import ErrorCode
 from assessment.services.app_queries import QuestionView, SectionView
@@ -62,8 +62,8 @@ def as_answer(view: QuestionView, held: Any) -> Any:
 
 def _label(view: QuestionView) -> str:
     question = view.question
-    unit = f"（{text(question.unit)}）" if question.unit else ""
-    percent = "（%）" if question.type == "percent" else ""
+    unit = paren(text(question.unit)) if question.unit else ""
+    percent = paren("%") if question.type == "percent" else ""
     return f"{text(question.label)}{unit}{percent}" + (" :red[*]" if view.required else "")
 
 
@@ -125,7 +125,7 @@ def _one_choice(view: QuestionView, key: str, label: str, hint: str | None) -> s
 
 
 def _calculated(view: QuestionView) -> None:
-    st.markdown(f"{text(view.question.label)}：**{_calculated_text(view)}**")
+    st.markdown(f"{text(view.question.label)}{colon()}**{_calculated_text(view)}**")
     st.caption(t("form.calculated"))
 
 
@@ -138,7 +138,7 @@ def _calculated_text(view: QuestionView) -> str:
         return str(value)
     if float(value).is_integer():
         return f"{int(value)}{unit}"
-    return f"{value:.4g}{unit}" if unit else f"{value:.4g}（{value:.2%}）"
+    return f"{value:.4g}{unit}" if unit else f"{value:.4g}" + paren(f"{value:.2%}")
 
 
 # --- table questions: a data editor, one row per entry -----------------------------------------------------

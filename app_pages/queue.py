@@ -53,6 +53,6 @@ picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun"
 ui.pager("queue-page", page.total, PAGE_SIZE)
 if picked.selection.rows:
     matter = page.items[picked.selection.rows[0]]
-    ui.link("app_pages/review.py", ui.t("queue.open", id=matter.id, title=matter.title), matter.id, icon=":material/gavel:")
+    ui.link("app_pages/review.py", ui.t("queue.open", id=matter.id, title=ui.plain(matter.title)), matter.id, icon=":material/gavel:")
 else:
     st.caption(ui.t("list.pick_hint"))

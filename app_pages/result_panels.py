@@ -55,7 +55,7 @@ def levels(result: Assessment, view: ResultView) -> None:
     if not view.provisional and view.matter.level and view.matter.level != result.after.level:
         st.warning(ui.t("result.overridden", level=ui.t("level." + view.matter.level)), icon=":material/edit:")
     advice = result.decision
-    st.info(f"**{ui.t('result.decision')}：{ui.t('decision.' + advice.decision)}** — {ui.plain(ui.text(advice.text))}"
+    st.info(f"**{ui.t('result.decision')}{ui.colon()}{ui.t('decision.' + advice.decision)}** — {ui.plain(ui.text(advice.text))}"
             f"  \n{ui.plain(ui.text(advice.policy_label))}", icon=":material/flag:")
 
 
@@ -66,16 +66,16 @@ def _natures(result: Assessment) -> None:
         ui.t("result.nature"): ui.text(n.label),
         ui.t("result.before"): ui.t("verdict." + n.verdict),
         ui.t("result.after"): ui.t("verdict." + after[n.nature].verdict) if n.nature in after else "-",
-        ui.t("result.factor.because"): "；".join(ui.text(r) for r in n.reasons) or "-",
+        ui.t("result.factor.because"): ui.clauses(ui.text(r) for r in n.reasons) or "-",
     } for n in result.before.natures])
 
 
 def _scale(labels, level: int) -> str:
-    return f"{ui.text(labels[level - 1])}（{level}）"
+    return ui.text(labels[level - 1]) + ui.paren(level)
 
 
 def _factors(result: Assessment, matrix: MatrixView) -> None:
-    st.subheader(f"{ui.t('result.factors')}（{len(result.factors)}）", anchor=False)
+    st.subheader(ui.t("result.factors") + ui.paren(len(result.factors)), anchor=False)
     if not result.factors:
         st.caption(ui.t("result.none"))
         return
@@ -179,7 +179,7 @@ def model_opinion(opinion: ModelOpinion | None) -> None:
 
 
 def measures_table(result: Assessment) -> None:
-    st.subheader(f"{ui.t('result.measures')}（{len(result.measures)}）", anchor=False)
+    st.subheader(ui.t("result.measures") + ui.paren(len(result.measures)), anchor=False)
     if not result.measures:
         st.caption(ui.t("result.no_measures"))
         return
@@ -190,5 +190,5 @@ def measures_table(result: Assessment) -> None:
         ui.t("result.measure.leader"): m.leader or "-",
         ui.t("result.measure.deadline"): m.deadline.isoformat() if m.deadline else "-",
         ui.t("result.measure.counted"): ui.t("form.yes") if m.counted
-        else f"{ui.t('form.no')}：" + "；".join(ui.text(r) for r in m.not_counted_because),
+        else ui.t("form.no") + ui.colon() + ui.clauses(ui.text(r) for r in m.not_counted_because),
     } for m in result.measures])

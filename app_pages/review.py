@@ -110,7 +110,7 @@ if len(frozen) >= 2:
     def shown(question: str, value) -> str:
         choices = labels.choices.get(question, {}).get(ui.lang(), {})
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return "、".join(choices.get(v, v) for v in value) or "-"
+            return ui.listed(choices.get(v, v) for v in value) or "-"
         return "-" if value is None else str(choices.get(value, value) if isinstance(value, str) else value)
 
     if diff is not None and diff.empty:

@@ -35,7 +35,7 @@ if blocking or form.other_problems or blocking_measures:
         with st.container(border=True):
             st.markdown(f"**{numbers[section.id]}. {ui.text(section.title)}**")
             for question, problem in items:
-                st.markdown(f"- {ui.text(question.question.label)}：{ui.plain(ui.problem_text(problem, with_place=False))}")
+                st.markdown(f"- {ui.text(question.question.label)}{ui.colon()}{ui.plain(ui.problem_text(problem, with_place=False))}")
             if st.button(ui.t("submit.go_fix"), key=f"fix-{section.id}", icon=":material/edit_note:"):
                 st.session_state[f"goto-{matter_id}"] = section.id
                 ui.go("app_pages/fill.py", matter_id)

@@ -151,7 +151,7 @@ def problem_text(problem: Problem, *, with_place: bool = True) -> str:
     body = problem.code.text(lang(), **problem.params)
     row = problem.where.row
     place = t("form.row", row=row) + (f" · {problem.where.field}" if problem.where.field else "") if row else ""
-    return f"{place}{'：' if place else ''}{body} ({problem.code.code})"
+    return f"{place}{colon() if place else ''}{body} ({problem.code.code})"
 
 
 def show_problems(problems: list[Problem], *, with_place: bool = True) -> None:
@@ -200,7 +200,7 @@ def chosen_matter(states: tuple[str, ...] = ()) -> int | None:
     if page is None or not page.items:
         st.info(t("matter.none_to_pick"))
         return None
-    options = {m.id: f"#{m.id} {m.title}（{state_text(m.state)}）" for m in page.items}
+    options = {m.id: f"#{m.id} {m.title}" + paren(state_text(m.state)) for m in page.items}
     picked = st.selectbox(t("matter.pick"), list(options), index=None, format_func=options.get,
                           placeholder=t("matter.pick_placeholder"))
     if picked is not None:
@@ -284,3 +284,24 @@ def static_table(rows: list[dict[str, Any]]) -> None:
     """A table that shows every row and wraps long text; cells may hold user text, so it is escaped."""
     frame = pd.DataFrame([{plain(str(k)): plain("-" if v is None else str(v)) for k, v in row.items()} for row in rows])
     st.table(frame, hide_index=True)
+
+
+# --- punctuation: full-width in Chinese, ASCII in English ---------------------------------------------------
+
+
+def colon() -> str:
+    return t("punct.colon")
+
+
+def listed(items) -> str:
+    """Items joined as a list (、 in Chinese)."""
+    return t("punct.list").join(items)
+
+
+def clauses(items) -> str:
+    """Clauses joined (； in Chinese)."""
+    return t("punct.semicolon").join(items)
+
+
+def paren(inner: Any) -> str:
+    return t("punct.paren", text=inner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app_pages.ui import plain
 from assessment.i18n import t
 from assessment.services import admin, followup
 from assessment.services.permissions import SYSTEM
@@ -66,7 +67,7 @@ def test_admin__unit_added__is_listed(app_db):
     at.selectbox(key="unit-parent").set_value("JC-JB")
     at = no_crash(at.button(key="unit-add-send").click().run())
     assert "JC-JB-XFJ" in [u.code for u in admin.list_units(app_db.uow(read_only=True), SYSTEM)]
-    assert t("admin.unit_added", "zh", code="JC-JB-XFJ") in [s.value for s in at.success]
+    assert t("admin.unit_added", "zh", code=plain("JC-JB-XFJ")) in [s.value for s in at.success]
 
 
 def test_admin__user_with_a_weak_password__is_refused_with_the_rules(app_db):

@@ -4,6 +4,7 @@ question and keeps everything typed; a question appears when an answer makes it 
 from __future__ import annotations
 
 from app_pages.questions import widget_key
+from app_pages.ui import plain
 from assessment.i18n import t
 from assessment.services import app_queries
 from tests.app.conftest import DEPARTMENT, codes, detail, has_button, leaves, matter_of, no_crash, open_page, who
@@ -97,3 +98,14 @@ def test_new_matter__required_fact_missing__shows_it_at_the_question_and_creates
     at = no_crash(at.button(key="new-create").click().run())
     assert "ANS-303" in codes(at) and at.title[0].value == t("page.new", "zh")
     assert at.text_input(key="new-decision_body").value == "江北区人民政府"
+
+
+def test_matter_title__with_markup__is_shown_as_typed_not_interpreted(app_db):
+    title = "<img src=x onerror=alert(1)> **粗体** [链接](http://example.com)"
+    basics = {"matter_name": title, "decision_body": "区政府", "location": "城区", "matter_summary": "内容",
+              "ndrc_project": False}
+    made = app_queries.start_matter(app_db.uow(), who(app_db, DEPARTMENT), "price_reform", basics)
+    at = no_crash(open_page("app_pages/fill.py", who(app_db, DEPARTMENT), matter=made.id))
+    heading = at.subheader[0].value
+    assert heading == f"\\#{made.id} {plain(title)}"
+    assert "**" not in heading.replace("\\*", "") and "](" not in heading.replace("\\]\\(", "")

@@ -32,13 +32,13 @@ def test_login__wrong_password__is_refused_with_its_code(app_db):
 
 def test_login_page__outside_demo_mode__lists_no_accounts(app_db):
     at = no_crash(_login_page())
-    assert not at.dataframe and DEMO_PASSWORD not in " ".join(i.value for i in at.info)
+    assert not at.table and DEMO_PASSWORD not in " ".join(i.value for i in at.info)
 
 
 def test_login_page__in_demo_mode__lists_the_demo_accounts(app_db, monkeypatch):
     monkeypatch.setenv("WENPING_DEMO", "1")
     at = no_crash(_login_page())
-    assert DEPARTMENT in list(at.dataframe[0].value[t("login.username", "zh")])
+    assert DEPARTMENT.replace("_", "\\_") in list(at.table[0].value[t("login.username", "zh")])
     assert DEMO_PASSWORD in at.info[0].value
 
 
@@ -59,3 +59,28 @@ def test_logout__forgets_the_user(app_db):
     at = at.button(key="logout").click().run()
     assert "principal" not in at.session_state
     assert at.text_input(key="login-username")
+
+
+def test_single_sign_on__configured__offers_the_button(app_db):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    at = no_crash(at.run())
+    assert t("login.oidc", "zh") in [b.label for b in at.button]
+
+
+def test_single_sign_on__identity_with_an_account__is_that_user(app_db):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    at.user = {"is_logged_in": True, "email": DEPARTMENT}
+    at = no_crash(at.run())
+    assert at.session_state["principal"].username == DEPARTMENT
+    assert at.title[0].value == t("page.my_matters", "zh")
+
+
+def test_single_sign_on__identity_without_an_account__is_told_to_ask_an_admin(app_db):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    at.user = {"is_logged_in": True, "email": "nobody@example.gov.cn"}
+    at = no_crash(at.run())
+    assert t("login.oidc_no_account", "zh", email="nobody@example.gov.cn") in [e.value for e in at.error]
+    assert "principal" not in at.session_state
