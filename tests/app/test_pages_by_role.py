@@ -80,3 +80,11 @@ def test_lists__show_only_matters_in_scope(app_db):
 def test_queue__department_user_typing_its_address__gets_the_home_page(app_db):
     at = no_crash(open_page("app_pages/queue.py", who(app_db, DEPARTMENT)))
     assert _title(at) == t("page.my_matters", "zh")
+
+
+def test_home__many_matters__are_paginated(app_db):
+    at = no_crash(open_page("app_pages/home.py", who(app_db, "demo_admin")))
+    first = list(at.dataframe[0].value["#"])
+    at = no_crash(at.number_input(key="home-page").set_value(2).run())
+    second = list(at.dataframe[0].value["#"])
+    assert len(first) == 20 and second and not set(first) & set(second)

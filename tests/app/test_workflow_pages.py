@@ -145,3 +145,22 @@ def test_review__download__is_prepared_then_offered(app_db, fmt):
     at, matter = _review_page(app_db)
     at = no_crash(at.button(key=f"make-{fmt}").click().run())
     assert any(d.proto.label == t("review.download", "zh", fmt=fmt.upper()) for d in at.get("download_button"))
+
+
+def test_queue__filters_by_kind_and_state(app_db):
+    at = no_crash(open_page("app_pages/queue.py", who(app_db, "demo_city_reviewer")))  # the whole city
+    everything = len(at.dataframe[0].value)
+    at = no_crash(at.multiselect(key="queue-kinds").select("land_expropriation").run())
+    land = at.dataframe[0].value
+    assert 0 < len(land) < everything
+    at = no_crash(at.multiselect(key="queue-states").select("in_review").run())
+    assert list(at.dataframe[0].value[t("list.state", "zh")]) == [t("state.in_review", "zh")]
+
+
+def test_review__comment__is_kept_in_the_history_without_changing_the_state(app_db):
+    at, matter = _review_page(app_db)
+    at.text_area(key="review-comment-text").input("补偿标准的测算依据请附后。")
+    at = no_crash(at.button(key="review-comment-send").click().run())
+    found = detail(app_db, matter)
+    assert found.summary.state == "submitted" and found.reviews[-1].comment == "补偿标准的测算依据请附后。"
+    assert "补偿标准的测算依据请附后。" in at.table[0].value[t("review.detail", "zh")].iloc[-1]
