@@ -53,7 +53,8 @@ def _check_schema(url: str | None) -> None:
 
 def _prepare_demo(url: str) -> None:
     """Migrate; on an empty database train a model if there is none, then seed the demo data."""
-    from assessment.services import admin, app_admin, app_queries, demo
+    from assessment.services import admin, app_admin, demo
+    from assessment.services.scoring import RulesScorer, current_advisor
     from assessment.services.permissions import SYSTEM
     from assessment.storage.migrate import upgrade
     from assessment.storage.uow import Database
@@ -64,10 +65,10 @@ def _prepare_demo(url: str) -> None:
         if admin.list_units(database.uow(read_only=True), SYSTEM):
             click.echo(f"Demo database {database.url}: already filled")
             return
-        if app_queries.current_advisor() is None:
+        if current_advisor() is None:
             click.echo("Training the learned model on reference data (first start only, about half a minute)…")
             app_admin.retrain_model(database.uow(read_only=True), SYSTEM, with_outcomes=False, today=date.today())
-        summary = demo.seed_demo(database, app_queries.AdvisedScorer(), ROOT / "examples")
+        summary = demo.seed_demo(database, RulesScorer(), ROOT / "examples")
         click.echo(f"Demo database {database.url}: {summary.units} units, {len(summary.users)} users, "
                    f"{summary.matters} matters; password of every demo account: {summary.password}")
     finally:

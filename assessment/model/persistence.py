@@ -17,10 +17,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +31,8 @@ from sklearn.pipeline import Pipeline
 from assessment.errors import ErrorCode, WenpingError
 from assessment.model.card import ModelCard
 from assessment.model.features import FEATURE_NAMES
+from assessment.model.location import CURRENT, model_dir
 
-MODEL_DIR_ENV = "WENPING_MODEL_DIR"
-DEFAULT_MODEL_DIR = Path("data/models")
-CURRENT = "CURRENT"
 FORMAT = 1
 # Beyond skops' own defaults (numpy, scipy and scikit-learn estimators), only these may be loaded.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -63,10 +59,6 @@ class Manifest(BaseModel):
 class LoadedModel:
     pipeline: Pipeline
     manifest: Manifest
-
-
-def model_dir(directory: Path | str | None = None) -> Path:
-    return Path(directory or os.environ.get(MODEL_DIR_ENV) or DEFAULT_MODEL_DIR)
 
 
 def libraries() -> dict[str, str]:

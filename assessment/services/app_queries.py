@@ -7,10 +7,8 @@ Every function checks the actor's permission, through the workflow service it bu
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -21,14 +19,14 @@ from assessment.domain.measures import validate_measures
 from assessment.domain.questionnaire import Choice, Question
 from assessment.domain.result import Assessment
 from assessment.domain.ruleset import CompiledQuestion, Kind, RuleSet
-from assessment.domain.scoring import assess, score
+from assessment.domain.scoring import score
 from assessment.errors import ErrorCode, Problem, WenpingError
 from assessment.loader import load_ruleset
 from assessment.services import submissions
 from assessment.services._common import load_matter
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.reports import generate_report
-from assessment.services.scoring import RulesScorer, Scored
+from assessment.services.scoring import RulesScorer, current_advisor
 from assessment.services.views import FollowUpView, MatterDetail, MatterSummary, RevisionView
 from assessment.storage.uow import UnitOfWork
 
@@ -326,40 +324,9 @@ def _matrix_view(ruleset: RuleSet) -> MatrixView:
     )
 
 
-# --- the learned model's second opinion -------------------------------------------------------------------
-
-
-def current_advisor(rules_dir: Path | str | None = None):
-    """The current learned model as a SecondOpinion, or None while none has been trained."""
-    # Looked up before importing the model package, which takes seconds to import (scikit-learn, skops).
-    marker = Path(os.environ.get("WENPING_MODEL_DIR") or "data/models") / "CURRENT"
-    if not marker.is_file():
-        return None
-    from assessment.model.persistence import current_version
-
-    version = current_version()
-    return None if version is None else _advisor(version, str(rules_dir or ""))
-
-
-@lru_cache(maxsize=2)
-def _advisor(version: str, rules_dir: str):
-    from assessment.model.advisor import load_advisor
-
-    return load_advisor(None, rules_dir or None, version)
-
-
-class AdvisedScorer(RulesScorer):
-    """The rules, plus the learned model's opinion when a model exists, frozen with the result on submit."""
-
-    def score(self, kind: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]], at) -> Scored:
-        result = assess(self.ruleset(), kind, answers, measures, assessed_at=at.date(),
-                        model=current_advisor(self.rules_dir))
-        return Scored.from_document(result.model_dump(mode="json"))
-
-
 def submit(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_version: int,
            rules_dir: Path | str | None = None) -> MatterSummary:
-    return submissions.submit(uow, actor, matter_id, AdvisedScorer(rules_dir), expected_version=expected_version)
+    return submissions.submit(uow, actor, matter_id, RulesScorer(rules_dir), expected_version=expected_version)
 
 
 # --- measures ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
@@ -95,13 +96,28 @@ class RulesScorer:
         return Scored.from_document(assessment.model_dump(mode="json"))
 
     def advisor(self):
-        """The learned second opinion, or None. A model file that fails its checks is refused and logged;
-        the matter is then scored on the rules alone rather than blocked."""
-        from assessment.errors import WenpingError
-        from assessment.model.advisor import load_advisor
+        return current_advisor(self.rules_dir)
 
-        try:
-            return load_advisor(rules_dir=self.rules_dir)
-        except WenpingError as error:
-            _log.warning("learned model refused, scoring on rules alone: %s", error.message("en"))
-            return None
+
+def current_advisor(rules_dir: Path | str | None = None):
+    """The learned second opinion, or None while no model has been trained. A model file that fails its
+    checks is refused and logged; the matter is then scored on the rules alone rather than blocked."""
+    from assessment.model.location import has_current_model
+
+    if not has_current_model():  # checked before importing scikit-learn, which takes seconds
+        return None
+    from assessment.errors import WenpingError
+    from assessment.model.persistence import current_version
+
+    try:
+        return _advisor(current_version(), str(rules_dir or ""))
+    except WenpingError as error:
+        _log.warning("learned model refused, scoring on rules alone: %s", error.message("en"))
+        return None
+
+
+@lru_cache(maxsize=2)
+def _advisor(version: str, rules_dir: str):
+    from assessment.model.advisor import load_advisor
+
+    return load_advisor(None, rules_dir or None, version)
