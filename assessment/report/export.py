@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.report import context as context_module
 from assessment.report.context import build_context
 from assessment.report.docx import render_docx, template_path
-from assessment.report.pdf import docx_to_pdf
+from assessment.report.pdf import docx_to_pdf, write_atomically
 
 FORMATS = ("docx", "pdf", "json")
 JSON_FORMAT = "wenping.assessment-report"
@@ -57,7 +56,7 @@ def report_bytes(assessment: Assessment, ruleset: RuleSet, *, fmt: str, lang: La
     docx = render_docx(build_context(assessment, ruleset, lang=lang, unit_name=unit_name, notes=notes), lang)
     content = docx if fmt == "docx" else docx_to_pdf(docx, cache_dir=cache_dir / "pdf" if cache_dir else None)
     if cached:
-        _write_atomically(cached, content)
+        write_atomically(cached, content)
     return content
 
 
@@ -109,16 +108,3 @@ def _code_digest() -> str:
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the whole file or none: a temp file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise

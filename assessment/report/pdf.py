@@ -42,7 +42,7 @@ def docx_to_pdf(docx: bytes, *, cache_dir: Path | None = None, timeout: float = 
         return cached.read_bytes()
     pdf = _convert(_soffice(), docx, timeout)
     if cached:
-        _write_atomically(cached, pdf)
+        write_atomically(cached, pdf)
     return pdf
 
 
@@ -117,7 +117,7 @@ def _run(command: list[str], timeout: float) -> tuple[int, str]:
     return process.returncode, output.decode(errors="replace")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Readers see the whole file or none: write a temp file in the same folder, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
