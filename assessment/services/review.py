@@ -128,8 +128,8 @@ def approve(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_versi
         matter.state = revision.state = "approved"
         matter.decision, matter.decided_at = decision, now
         _review(uow, actor, matter, revision, "approve", comment=comment.strip(), decision=decision)
-        for position, measure in enumerate(revision.measures):
-            uow.followups.add(_followup(matter.id, revision.id, position, measure, now))
+        for measure in revision.result["measures"]:
+            uow.followups.add(_followup(matter.id, revision.id, measure, now))
         touch(uow, matter)
         record(uow, actor, "review.approve", matter, revision=revision.number, decision=decision,
                comment=comment.strip(), level=matter.level)
@@ -138,34 +138,15 @@ def approve(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_versi
         return summary
 
 
-def _pick(measure: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = measure.get(key)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _followup(matter_id: int, revision_id: int, position: int, measure: Mapping[str, Any], now) -> MeasureFollowUp:
-    due = _pick(measure, "deadline", "due_date", "due")
-    title = _pick(measure, "title", "name", "text", "description", "measure", "id") or f"measure {position + 1}"
-    if isinstance(title, Mapping):  # an I18nText
-        title = title.get("zh") or title.get("en") or str(title)
+def _followup(matter_id: int, revision_id: int, measure: Mapping[str, Any], now) -> MeasureFollowUp:
+    """One follow-up per measure of the frozen result (MeasureResult as JSON)."""
+    deadline = measure.get("deadline")
     return MeasureFollowUp(
-        matter_id=matter_id, revision_id=revision_id, position=position, title=str(title)[:300],
-        responsible_unit=_text(_pick(measure, "responsible_unit", "unit")),
-        responsible_leader=_text(_pick(measure, "responsible_leader", "leader")),
-        due_date=_date(due), status="planned", note="", updated_at=now, version=1)
+        matter_id=matter_id, revision_id=revision_id, position=measure["number"] - 1,
+        title=measure["text"]["zh"][:300], responsible_unit=_text(measure.get("unit")),
+        responsible_leader=_text(measure.get("leader")), due_date=date.fromisoformat(deadline) if deadline else None,
+        status="planned", note="", updated_at=now, version=1)
 
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)[:200]
-
-
-def _date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None

@@ -32,17 +32,14 @@ class Scored:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any], model_version: str | None = None) -> "Scored":
-        ruleset = doc.get("ruleset") or {}
-        before, after = doc.get("before") or {}, doc.get("after") or {}
-        index_after = after.get("index", doc.get("index_after"))
+        """From an Assessment dumped as JSON (``Assessment.model_dump(mode="json")``)."""
+        ruleset, before, after = doc["ruleset"], doc["before"], doc["after"]
         model = doc.get("model")
         if model_version is None and isinstance(model, dict):
             model_version = _text(model.get("version"))
-        return cls(result=doc, ruleset_id=ruleset.get("id"), ruleset_version=_text(ruleset.get("version")),
-                   ruleset_hash=ruleset.get("content_hash"), model_version=model_version,
-                   level_before=before.get("level", doc.get("level_before")),
-                   level_after=after.get("level", doc.get("level_after")),
-                   index_after=float(index_after) if index_after is not None else None)
+        return cls(result=doc, ruleset_id=ruleset["id"], ruleset_version=_text(ruleset["version"]),
+                   ruleset_hash=ruleset["content_hash"], model_version=model_version,
+                   level_before=before["level"], level_after=after["level"], index_after=float(after["index"]))
 
 
 def _text(value: Any) -> str | None:

@@ -266,16 +266,19 @@ def _list_changes(old: Sequence, new: Sequence) -> list[Change]:
 
 
 def _factor_ids(result: Mapping | None) -> list[str]:
-    factors = (result or {}).get("factors") or []
-    return sorted(str(f.get("factor") or f.get("id")) if isinstance(f, Mapping) else str(f) for f in factors)
+    return sorted(f["factor"] for f in (result or {}).get("factors", ()))
+
+
+def _index(result: Mapping | None, stage: str) -> float | None:
+    return result[stage]["index"] if result else None
 
 
 def _result_changes(a: Revision, b: Revision) -> list[Change]:
     fields = {
         "level_before": (a.level_before, b.level_before),
         "level_after": (a.level_after, b.level_after),
-        "index_before": ((a.result or {}).get("index_before"), (b.result or {}).get("index_before")),
-        "index_after": ((a.result or {}).get("index_after"), (b.result or {}).get("index_after")),
+        "index_before": (_index(a.result, "before"), _index(b.result, "before")),
+        "index_after": (_index(a.result, "after"), _index(b.result, "after")),
         "factors": (_factor_ids(a.result), _factor_ids(b.result)),
         "ruleset_hash": (a.ruleset_hash, b.ruleset_hash),
     }

@@ -40,10 +40,18 @@ class FakeScorer:
         after = LEVEL_DOWN[before] if measures else before
         index = {"low": 0.2, "medium": 0.5, "high": 0.8}
         doc = {"kind": kind, "ruleset": {"id": "fake", "version": "1", "content_hash": "f" * 64},
-               "level_before": before, "level_after": after, "index_before": index[before],
-               "index_after": index[after], "factors": [{"factor": f"risk_{before}"}],
-               "measures": list(measures), "assessed_at": at.isoformat()}
+               "before": {"level": before, "index": index[before]}, "after": {"level": after, "index": index[after]},
+               "factors": [{"factor": f"risk_{before}"}],
+               "measures": [_measure_result(number, m) for number, m in enumerate(measures, start=1)],
+               "assessed_at": at.isoformat()}
         return Scored.from_document(doc, model_version="none")
+
+
+def _measure_result(number: int, planned: Mapping) -> dict:
+    """A planned measure as the core's MeasureResult dumps it."""
+    text = planned.get("text") or planned.get("measure") or f"measure {number}"
+    return {"number": number, "measure": planned.get("measure"), "text": {"zh": text, "en": text},
+            "unit": planned.get("unit"), "leader": planned.get("leader"), "deadline": planned.get("deadline")}
 
 
 # unit code → (name, kind, parent)
@@ -90,8 +98,8 @@ class World:
         submissions.save_draft(self.db.uow(), sub, m.id, {"summary": "拆迁 120 户", "risk": risk}, section="basics")
         if measures:
             submissions.save_measures(self.db.uow(), sub, m.id, [
-                {"measure": "M-COMP-01", "title": "提高补偿标准", "responsible_unit": "东区住建局",
-                 "responsible_leader": "张三", "deadline": "2026-12-31"}])
+                {"measure": "M-COMP-01", "text": "提高补偿标准", "unit": "东区住建局",
+                 "leader": "张三", "deadline": "2026-12-31"}])
         if state == "draft":
             return m.id
         submissions.submit(self.db.uow(), sub, m.id, self.scorer)

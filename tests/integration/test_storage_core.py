@@ -47,3 +47,31 @@ def test_approve__real_measures__become_follow_ups_with_unit_leader_and_deadline
     first = doc.measures[0]
     assert (items[0].responsible_unit, items[0].responsible_leader) == (first["unit"], first["leader"])
     assert items[0].due_date == (first["deadline"] if isinstance(first["deadline"], date) else date.fromisoformat(first["deadline"]))
+
+
+def test_diff__resubmitted_with_more_opposition__names_the_changed_index_and_answer(world, scorer):
+    doc = read_answer_file(EXAMPLES[0])
+    sub, rev = world.who("sub_own"), world.who("rev_in")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
+                                  measures=doc.measures)
+    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    review.return_for_revision(world.db.uow(), rev, m.id, expected_version=world.version(m.id), reason="请补充反对意见分析")
+    more = {**submissions.jsonable(doc.answers), "opposition_rate": 0.4, "support_rate": 0.5}
+    submissions.save_draft(world.db.uow(), sub, m.id, more)
+    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    diff = submissions.diff_revisions(world.db.uow(), rev, m.id, 1, 2)
+    changed = {c.key: (c.old, c.new) for c in diff.result}
+    old, new = changed["index_before"]
+    assert new > old
+    assert ("opposition_rate", doc.answers["opposition_rate"], 0.4) in {(c.key, c.old, c.new) for c in diff.answers}
+
+
+def test_approve__library_measure__follows_up_under_its_library_text(world, scorer):
+    doc = read_answer_file(EXAMPLES[0])
+    sub, rev = world.who("sub_own"), world.who("rev_in")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
+                                  measures=doc.measures)
+    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    review.approve(world.db.uow(), rev, m.id, expected_version=world.version(m.id), decision="proceed")
+    library = scorer.ruleset().measures[doc.measures[0]["measure"]]
+    assert world.detail(m.id).followups[0].title == (doc.measures[0].get("text") or library.name.zh)
