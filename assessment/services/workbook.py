@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
+from assessment.services.permissions import Action, require
 from assessment.services.submissions import create_matter
 from assessment.services.views import MatterSummary
 
@@ -100,6 +102,8 @@ def _write_section(book, sheet, kind, section, taken: set[str]) -> None:
         if question.type == "calculate":
             continue
         note = _zh(question.unit) or _zh(question.hint)
+        if question.type == "percent":
+            note = "；".join(filter(None, (note, "百分比：填 35% 或 0.35")))
         answer = None
         if question.type == "table":
             table_sheet = book.create_sheet(_sheet_title(f"表_{question.name}", taken))
@@ -110,6 +114,8 @@ def _write_section(book, sheet, kind, section, taken: set[str]) -> None:
         sheet.append((question.name, _zh(question.label), question.type, choices, required, note, answer))
         cell = sheet.cell(row=sheet.max_row, column=ANSWER_COLUMN)
         cell.fill = _FILL
+        if question.type == "percent":  # shows 0.35 as 35%; "35%" typed in any spreadsheet is stored as 0.35
+            cell.number_format = "0%"
         if question.type in ("single_choice", "yes_no"):
             _dropdown(sheet, cell.coordinate, [c.name for c in kind.choices_of(question)] if question.choices else ["是", "否"])
     for column, width in zip("ABCDEFG", (24, 50, 14, 40, 8, 20, 40)):
@@ -144,6 +150,15 @@ def _write_measures(sheet) -> None:
 # --- import -----------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Places:
+    """Where each answer was read, so that a validation problem points at its sheet and row."""
+
+    questions: dict[str, tuple[str, int]] = field(default_factory=dict)  # question → (sheet, row)
+    tables: dict[str, tuple[str, list[int]]] = field(default_factory=dict)  # table → (sheet, row of each table row)
+    measures: list[int] = field(default_factory=list)  # sheet row of each measure
+
+
 def read_workbook(ruleset, source: Path | str | BinaryIO, scorer) -> tuple[str, str | None, dict, list, list[Problem]]:
     """(kind, title, answers, measures, problems); problems name the sheet, row and question."""
     try:
@@ -158,12 +173,13 @@ def read_workbook(ruleset, source: Path | str | BinaryIO, scorer) -> tuple[str, 
                               detail=f"not a Wenping questionnaire workbook (format must be {FORMAT})")
     kind = ruleset.kind(str(info.get("kind")))
     problems: list[Problem] = []
-    answers, places = _read_sections(book, kind, problems)
-    measures = _read_measures(book, problems)
+    places = _Places()
+    answers = _read_sections(book, kind, places, problems)
+    measures = _read_measures(book, places, problems)
+    # What was read is validated even when some cells could not be read, so that one pass shows every problem.
+    problems.extend(_locate(p, places) for p in scorer.check(kind.id, answers, partial=True)[1])
+    problems.extend(_locate(p, places) for p in scorer.check_measures(measures))
     title = info.get("事项名称 matter title")
-    if not problems:
-        problems.extend(_locate(p, places) for p in scorer.check(kind.id, answers, partial=True)[1])
-        problems.extend(_locate(p, places) for p in scorer.check_measures(measures))
     return kind.id, (str(title).strip() if title else None), answers, measures, problems
 
 
@@ -178,10 +194,9 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _read_sections(book, kind, problems: list[Problem]) -> tuple[dict, dict]:
+def _read_sections(book, kind, places: _Places, problems: list[Problem]) -> dict:
     questions = {q.question.name: q.question for q in kind.questions}
     answers: dict[str, Any] = {}
-    places: dict[str, tuple[str, int]] = {}  # question → (sheet, row) for locating problems
     section_sheets = [s for s in book.sheetnames if s not in (INFO_SHEET, MEASURES_SHEET) and not s.startswith("表_")]
     for name in section_sheets:
         for row_number, row in enumerate(book[name].iter_rows(min_row=2, values_only=True), start=2):
@@ -193,19 +208,19 @@ def _read_sections(book, kind, problems: list[Problem]) -> tuple[dict, dict]:
             if qid not in questions:
                 problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": qid}, where))
                 continue
-            places[qid] = (name, row_number)
+            places.questions[qid] = (name, row_number)
             if questions[qid].type == "table":
-                rows = _read_table(book, questions[qid], problems)
+                rows = _read_table(book, questions[qid], places, problems)
                 if rows:
                     answers[qid] = rows
                 continue
             value = _cell_value(row[ANSWER_COLUMN - 1] if len(row) >= ANSWER_COLUMN else None)
             if value is not None:
                 answers[qid] = value
-    return answers, places
+    return answers
 
 
-def _read_table(book, question, problems: list[Problem]) -> list[dict]:
+def _read_table(book, question, places: _Places, problems: list[Problem]) -> list[dict]:
     sheet_name = next((s for s in book.sheetnames if s.startswith("表_") and s[2:].startswith(question.name[:29])), None)
     if sheet_name is None:
         return []
@@ -216,19 +231,21 @@ def _read_table(book, question, problems: list[Problem]) -> list[dict]:
         if name and name not in known:
             problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": name},
                                     Location(sheet=sheet_name, row=1, id=question.name, field=name)))
-    rows = []
-    for values in sheet.iter_rows(min_row=3, values_only=True):
+    rows, sheet_rows = [], []
+    for row_number, values in enumerate(sheet.iter_rows(min_row=3, values_only=True), start=3):
         cells = {h: _cell_value(v) for h, v in zip(header, values) if h in known}
         if any(v is not None for v in cells.values()):
             rows.append({k: v for k, v in cells.items() if v is not None})
+            sheet_rows.append(row_number)
+    places.tables[question.name] = (sheet_name, sheet_rows)
     return rows
 
 
-def _read_measures(book, problems: list[Problem]) -> list[dict]:
+def _read_measures(book, places: _Places, problems: list[Problem]) -> list[dict]:
     if MEASURES_SHEET not in book.sheetnames:
         return []
     measures = []
-    for values in book[MEASURES_SHEET].iter_rows(min_row=3, values_only=True):
+    for row_number, values in enumerate(book[MEASURES_SHEET].iter_rows(min_row=3, values_only=True), start=3):
         item = {f: _cell_value(v) for f, v in zip(MEASURE_FIELDS, values)}
         if not any(v is not None for v in item.values()):
             continue
@@ -236,19 +253,22 @@ def _read_measures(book, problems: list[Problem]) -> list[dict]:
         if isinstance(item.get("factors"), str):
             item["factors"] = [f.strip() for f in re.split(r"[,，、;；]", item["factors"]) if f.strip()]
         measures.append(item)
+        places.measures.append(row_number)
     return measures
 
 
-def _locate(problem: Problem, places: dict[str, tuple[str, int]]) -> Problem:
-    """Re-point a validation problem from a question id (or a measure number) to its sheet and row."""
+def _locate(problem: Problem, places: _Places) -> Problem:
+    """Re-point a validation problem from a question id (or a measure number) to its sheet and row.
+    Table rows and measures are numbered from 1 by the validation, skipping blank sheet rows."""
     where = problem.where
-    if where.id == "measures" and where.row is not None:
-        return Problem(problem.code, problem.params, Location(sheet=MEASURES_SHEET, row=where.row + 2, field=where.field))
-    if where.id in places:
-        sheet, row = places[where.id]
-        if where.row is not None:  # a table row: its own sheet, data from row 3
-            return Problem(problem.code, problem.params,
-                           Location(sheet=f"表_{where.id}"[:31], row=where.row + 2, id=where.id, field=where.field))
+    if where.id == "measures" and where.row is not None and 0 < where.row <= len(places.measures):
+        return Problem(problem.code, problem.params,
+                       Location(sheet=MEASURES_SHEET, row=places.measures[where.row - 1], field=where.field))
+    if where.id in places.tables and where.row is not None and 0 < where.row <= len(places.tables[where.id][1]):
+        sheet, rows = places.tables[where.id]
+        return Problem(problem.code, problem.params, Location(sheet=sheet, row=rows[where.row - 1], id=where.id, field=where.field))
+    if where.id in places.questions:
+        sheet, row = places.questions[where.id]
         return Problem(problem.code, problem.params, Location(sheet=sheet, row=row, id=where.id, field=where.field))
     return problem
 
@@ -256,6 +276,7 @@ def _locate(problem: Problem, places: dict[str, tuple[str, int]]) -> Problem:
 def import_workbook(uow, actor, ruleset, source, scorer, *, title: str | None = None,
                     unit_code: str | None = None) -> MatterSummary:
     """A new draft from a filled workbook, or every problem at once and nothing saved."""
+    require(actor, Action.IMPORT)
     kind, book_title, answers, measures, problems = read_workbook(ruleset, source, scorer)
     if problems:
         raise WenpingError(problems)

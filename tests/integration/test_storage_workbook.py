@@ -105,6 +105,50 @@ def test_workbook__bad_answers__are_reported_by_sheet_row_and_question_and_nothi
     assert world.audit_count() == before
 
 
+def _blank_row_then(sheet, values) -> int:
+    """Leave a blank row, as clerks do between entries, then type a row; returns its sheet row."""
+    sheet.append([None])
+    sheet.append(values)
+    return sheet.max_row
+
+
+def test_workbook__blank_rows_in_tables_and_measures__errors_name_the_real_sheet_row(world, scorer):
+    doc = read_answer_file(EXAMPLES / "land_expropriation.yaml")
+    book = load_workbook(fill(workbook.build_workbook(scorer.ruleset(), doc.kind), doc.answers, doc.measures))
+    table = book["表_stakeholders"]
+    header = [c.value for c in table[1]]
+    bad_group = _blank_row_then(table, [{"group": "临时群体", "kind": "workers", "size": "很多", "stance": "oppose"}.get(h)
+                                        for h in header])
+    bad_measure = _blank_row_then(book[workbook.MEASURES_SHEET], ["M-NOPE-9", None, None, "某单位", "某人", "2027-01-01"])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    with pytest.raises(WenpingError) as error:
+        workbook.import_workbook(world.db.uow(), world.who("sub_own"), scorer.ruleset(), out, scorer)
+    located = {(p.where.sheet, p.where.row, p.where.field) for p in error.value.problems}
+    assert ("表_stakeholders", bad_group, "size") in located
+    assert any(sheet == workbook.MEASURES_SHEET and row == bad_measure for sheet, row, _ in located)
+
+
+def test_workbook__unknown_question_and_bad_value__both_reported_in_one_pass(world, scorer):
+    doc = read_answer_file(EXAMPLES / "land_expropriation.yaml")
+    book = load_workbook(fill(workbook.build_workbook(scorer.ruleset(), doc.kind),
+                              {**doc.answers, "households_affected": "很多"}, doc.measures))
+    book[book.sheetnames[1]].append(["no_such_question", None, None, None, None, None, "1"])
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    with pytest.raises(WenpingError) as error:
+        workbook.import_workbook(world.db.uow(), world.who("sub_own"), scorer.ruleset(), out, scorer)
+    assert {p.where.id for p in error.value.problems} >= {"no_such_question", "households_affected"}
+
+
+def test_workbook__reviewer_importing__is_refused_before_the_file_is_read(world, scorer):
+    with pytest.raises(WenpingError) as error:
+        workbook.import_workbook(world.db.uow(), world.who("rev_in"), scorer.ruleset(), io.BytesIO(b"not a workbook"), scorer)
+    assert [p.code.code for p in error.value.problems] == ["AUTH-607"]
+
+
 def test_workbook__not_a_wenping_workbook__is_refused(world, scorer, tmp_path):
     from openpyxl import Workbook
 
