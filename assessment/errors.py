@@ -80,6 +80,7 @@ class ErrorCode(Enum):
     STORE_SCORING_UNAVAILABLE = Detail("STORE-514", "评分模块不可用：{detail}", "The scoring core is not available: {detail}")
     STORE_REVISION_CHANGED = Detail("STORE-515", "事项 {matter} 第 {number} 版提交后被改动：{detail}", "Matter {matter} revision {number} was changed after submission: {detail}")
     STORE_NOTHING_TO_DIFF = Detail("STORE-516", "事项 {matter} 没有第 {number} 版", "Matter {matter} has no revision {number}")
+    STORE_ROW_CHANGED = Detail("STORE-517", "记录 {row} {detail}", "Record {row} {detail}")
     AUTH_BAD_CREDENTIALS = Detail("AUTH-601", "用户名或密码错误", "Wrong user name or password")
     AUTH_LOCKED = Detail("AUTH-602", "连续登录失败次数过多，账户锁定至 {until}", "Too many failed logins; the account is locked until {until}")
     AUTH_DISABLED = Detail("AUTH-603", "账户已停用", "The account is disabled")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from assessment.errors import ErrorCode, WenpingError
@@ -56,9 +56,12 @@ def touch(uow: UnitOfWork, matter: Matter) -> None:
     matter.updated_at = uow.now()
 
 
-def record(uow: UnitOfWork, actor: Principal, action: str, matter: Matter, **details: Any) -> None:
+def record(uow: UnitOfWork, actor: Principal, action: str, matter: Matter, *, rows: Sequence[Any] = (),
+           **details: Any) -> None:
+    """Audit a change to a matter. ``rows``: the watched rows it wrote, each locked or new in this
+    transaction (a stale copy would be recorded as the truth and flag the real row as edited)."""
     uow.audit.append(actor=actor.username, action=action, entity="matter", entity_id=matter.id,
-                     details=details, at=uow.now())
+                     details=details, at=uow.now(), rows=rows)
 
 
 def acting_user_id(uow: UnitOfWork, actor: Principal) -> int:

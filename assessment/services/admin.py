@@ -64,7 +64,8 @@ def add_unit(uow: UnitOfWork, actor: Principal, *, code: str, name: str, kind: s
         unit = uow.units.add(Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                                   created_at=uow.now()), parent)
         uow.audit.append(actor=actor.username, action="unit.add", entity="unit", entity_id=unit.id,
-                         details={"code": code, "name": name, "kind": kind, "parent": parent_code}, at=uow.now())
+                         details={"code": code, "name": name, "kind": kind, "parent": parent_code}, at=uow.now(),
+                         rows=(unit,))
         view = UnitView.of(unit, parent_code)
         uow.commit()
         return view
@@ -102,7 +103,8 @@ def add_user(uow: UnitOfWork, actor: Principal, *, username: str, password: str,
                                   unit_id=unit.id if unit else None, password_hash=hash_password(password),
                                   failed_logins=0, disabled=False, created_at=uow.now()))
         uow.audit.append(actor=actor.username, action="user.add", entity="user", entity_id=user.id,
-                         details={"username": username, "role": role, "unit": unit_code}, at=uow.now())
+                         details={"username": username, "role": role, "unit": unit_code}, at=uow.now(),
+                         rows=(user,))
         uow.session.refresh(user)
         view = _user_view(user)
         uow.commit()
@@ -132,7 +134,7 @@ def set_disabled(uow: UnitOfWork, actor: Principal, username: str, disabled: boo
         user = _user(uow, username)
         user.disabled = disabled
         uow.audit.append(actor=actor.username, action="user.disable" if disabled else "user.enable",
-                         entity="user", entity_id=user.id, details={"username": username}, at=uow.now())
+                         entity="user", entity_id=user.id, details={"username": username}, at=uow.now(), rows=(user,))
         view = _user_view(user)
         uow.commit()
         return view

@@ -11,15 +11,23 @@ from assessment.storage.audit import GENESIS_HASH, revision_digest
 from assessment.storage.uow import UnitOfWork
 
 
+_REVISION_DAMAGE = {
+    "content": ("内容与其哈希值不符", "its content no longer matches its hash"),
+    "unrecorded": ("审计日志中没有其提交记录", "the audit log has no record of its submission"),
+    "hash": ("哈希值与审计日志记录的不同", "its hash differs from the one the audit log recorded"),
+}
+
+
 @dataclass(frozen=True)
 class RevisionFinding:
     matter_id: int
     number: int
-    detail: str
+    damage: str  # a key of _REVISION_DAMAGE
 
     def problem(self) -> Problem:
+        zh, en = _REVISION_DAMAGE[self.damage]
         return Problem(ErrorCode.STORE_REVISION_CHANGED,
-                       {"matter": self.matter_id, "number": self.number, "detail": self.detail},
+                       {"matter": self.matter_id, "number": self.number, "detail": zh, "detail_en": en},
                        Location(id=f"matter {self.matter_id} revision {self.number}"))
 
 
@@ -61,9 +69,9 @@ def _recorded_hashes(uow: UnitOfWork) -> dict[tuple[int, int], str]:
 def _check_revision(revision, recorded: str | None) -> RevisionFinding | None:
     actual = revision_digest(revision)
     if actual != revision.content_hash:
-        return RevisionFinding(revision.matter_id, revision.number, "its content no longer matches its hash")
+        return RevisionFinding(revision.matter_id, revision.number, "content")
     if recorded is None:
-        return RevisionFinding(revision.matter_id, revision.number, "the audit log has no record of its submission")
+        return RevisionFinding(revision.matter_id, revision.number, "unrecorded")
     if recorded != revision.content_hash:
-        return RevisionFinding(revision.matter_id, revision.number, "its hash differs from the one the audit log recorded")
+        return RevisionFinding(revision.matter_id, revision.number, "hash")
     return None

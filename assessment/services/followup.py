@@ -50,7 +50,7 @@ def update_followup(uow: UnitOfWork, actor: Principal, followup_id: int, *, expe
                                   expected=expected_version, actual=item.version)
         changes = _apply(item, status=status, note=note, due_date=due_date)
         item.updated_at, item.updated_by, item.version = uow.now(), acting_user_id(uow, actor), item.version + 1
-        record(uow, actor, "followup.update", matter, followup=item.id, position=item.position, **changes)
+        record(uow, actor, "followup.update", matter, rows=(item,), followup=item.id, position=item.position, **changes)
         view = FollowUpView.of(item, uow.now().date())
         uow.commit()
         return view
@@ -81,7 +81,7 @@ def record_outcome(uow: UnitOfWork, actor: Principal, matter_id: int, *, kind: s
                                            participants=participants, description=description.strip(),
                                            recorded_by=acting_user_id(uow, actor), recorded_at=now))
         touch(uow, matter)
-        record(uow, actor, "outcome.record", matter, outcome=outcome.id, kind=kind, occurred_on=occurred_on,
+        record(uow, actor, "outcome.record", matter, rows=(matter, outcome), outcome=outcome.id, kind=kind, occurred_on=occurred_on,
                participants=participants)
         view = OutcomeView.of(outcome)
         uow.commit()

@@ -51,9 +51,9 @@ def start_review(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_
     with uow:
         matter, unit, revision = _act(uow, actor, matter_id, expected_version, ("submitted",), "taken into review")
         matter.state = revision.state = "in_review"
-        _review(uow, actor, matter, revision, "start")
+        review = _review(uow, actor, matter, revision, "start")
         touch(uow, matter)
-        record(uow, actor, "review.start", matter, revision=revision.number)
+        record(uow, actor, "review.start", matter, rows=(matter, review), revision=revision.number)
         summary = MatterSummary.of(matter, unit)
         uow.commit()
         return summary
@@ -67,8 +67,8 @@ def comment(uow: UnitOfWork, actor: Principal, matter_id: int, text: str) -> Mat
         matter, unit = load_matter(uow, actor, matter_id, Action.REVIEW)
         check_state(matter, PENDING, "commented on")
         revision = current_revision(uow, matter)
-        _review(uow, actor, matter, revision, "comment", comment=text.strip())
-        record(uow, actor, "review.comment", matter, revision=revision.number, comment=text.strip())
+        review = _review(uow, actor, matter, revision, "comment", comment=text.strip())
+        record(uow, actor, "review.comment", matter, rows=(review,), revision=revision.number, comment=text.strip())
         summary = MatterSummary.of(matter, unit)
         uow.commit()
         return summary
@@ -82,7 +82,7 @@ def return_for_revision(uow: UnitOfWork, actor: Principal, matter_id: int, *, ex
     with uow:
         matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, "returned")
         revision.state = "returned"
-        _review(uow, actor, matter, revision, "return", comment=reason.strip())
+        review = _review(uow, actor, matter, revision, "return", comment=reason.strip())
         now = uow.now()
         draft = uow.revisions.add(Revision(
             matter_id=matter.id, number=revision.number + 1, state="draft", answers=dict(revision.answers),
@@ -90,7 +90,7 @@ def return_for_revision(uow: UnitOfWork, actor: Principal, matter_id: int, *, ex
             created_at=now, updated_at=now))
         matter.state, matter.current_revision = "returned", draft.number
         touch(uow, matter)
-        record(uow, actor, "review.return", matter, revision=revision.number, reason=reason.strip(),
+        record(uow, actor, "review.return", matter, rows=(matter, review), revision=revision.number, reason=reason.strip(),
                new_draft=draft.number)
         summary = MatterSummary.of(matter, unit)
         uow.commit()
@@ -108,9 +108,9 @@ def override_level(uow: UnitOfWork, actor: Principal, matter_id: int, *, expecte
         matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, "given a new level")
         old = matter.level
         matter.level = level
-        _review(uow, actor, matter, revision, "override", comment=reason.strip(), level_from=old, level_to=level)
+        review = _review(uow, actor, matter, revision, "override", comment=reason.strip(), level_from=old, level_to=level)
         touch(uow, matter)
-        record(uow, actor, "review.override_level", matter, revision=revision.number, level_from=old,
+        record(uow, actor, "review.override_level", matter, rows=(matter, review), revision=revision.number, level_from=old,
                level_to=level, reason=reason.strip())
         summary = MatterSummary.of(matter, unit)
         uow.commit()
@@ -127,11 +127,11 @@ def approve(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_versi
         now = uow.now()
         matter.state = revision.state = "approved"
         matter.decision, matter.decided_at = decision, now
-        _review(uow, actor, matter, revision, "approve", comment=comment.strip(), decision=decision)
-        for measure in revision.result["measures"]:
-            uow.followups.add(_followup(matter.id, revision.id, measure, now))
+        review = _review(uow, actor, matter, revision, "approve", comment=comment.strip(), decision=decision)
+        followups = [uow.followups.add(_followup(matter.id, revision.id, measure, now))
+                     for measure in revision.result["measures"]]
         touch(uow, matter)
-        record(uow, actor, "review.approve", matter, revision=revision.number, decision=decision,
+        record(uow, actor, "review.approve", matter, rows=(matter, review, *followups), revision=revision.number, decision=decision,
                comment=comment.strip(), level=matter.level)
         summary = MatterSummary.of(matter, unit)
         uow.commit()

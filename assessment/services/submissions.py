@@ -72,7 +72,7 @@ def _new_matter(uow: UnitOfWork, actor: Principal, unit: Unit, *, kind: str, tit
     revision = uow.revisions.add(Revision(matter_id=matter.id, number=1, state="draft", answers=answers,
                                           measures=measures, based_on_id=based_on.id if based_on else None,
                                           created_by=matter.created_by, created_at=now, updated_at=now))
-    record(uow, actor, "matter.create", matter, unit=unit.code, kind=kind, title=title,
+    record(uow, actor, "matter.create", matter, rows=(matter,), unit=unit.code, kind=kind, title=title,
            based_on=[based_on.matter_id, based_on.number] if based_on else None,
            draft=_digest(answers, measures))
     return matter, revision
@@ -103,7 +103,7 @@ def save_draft(uow: UnitOfWork, actor: Principal, matter_id: int, answers: Mappi
         changed = sorted(k for k in set(revision.answers) | set(answers) if revision.answers.get(k) != merged.get(k))
         revision.answers, revision.updated_at = merged, uow.now()
         touch(uow, matter)
-        record(uow, actor, "revision.save_draft", matter, revision=revision.number, section=section,
+        record(uow, actor, "revision.save_draft", matter, rows=(matter,), revision=revision.number, section=section,
                changed=changed, draft=_digest(merged, revision.measures))
         summary = MatterSummary.of(matter, unit)
         uow.commit()
@@ -117,7 +117,7 @@ def save_measures(uow: UnitOfWork, actor: Principal, matter_id: int, measures: S
         matter, unit, revision = _editable(uow, actor, matter_id, expected_version)
         revision.measures, revision.updated_at = jsonable([dict(m) for m in measures]), uow.now()
         touch(uow, matter)
-        record(uow, actor, "revision.save_measures", matter, revision=revision.number, count=len(measures),
+        record(uow, actor, "revision.save_measures", matter, rows=(matter,), revision=revision.number, count=len(measures),
                draft=_digest(revision.answers, revision.measures))
         summary = MatterSummary.of(matter, unit)
         uow.commit()
@@ -159,7 +159,7 @@ def submit(uow: UnitOfWork, actor: Principal, matter_id: int, scorer: Scorer, *,
         matter.state, matter.level = "submitted", scored.level_after
         matter.submitted_at, matter.submitted_month = at, local_month(at)
         touch(uow, matter)
-        record(uow, actor, "revision.submit", matter, revision=revision.number, content_hash=revision.content_hash,
+        record(uow, actor, "revision.submit", matter, rows=(matter,), revision=revision.number, content_hash=revision.content_hash,
                level_after=scored.level_after, ruleset_hash=scored.ruleset_hash)
         summary = MatterSummary.of(matter, unit)
         uow.commit()

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 import pytest
+from sqlalchemy import text
 
 from assessment.errors import ErrorCode, Location, Problem
-from assessment.services import admin, review, submissions
+from assessment.services import admin, audit_service, review, submissions
 from assessment.services.permissions import SYSTEM, Principal
 from assessment.services.scoring import Scored
 from assessment.storage.uow import Database
@@ -86,6 +87,13 @@ def build_world(database: Database) -> None:
 class World:
     db: Database
     scorer: FakeScorer
+    tampered: bool = False
+
+    def tamper(self, sql: str, **params) -> None:
+        """Change the database behind the application's back, as someone with raw SQL access could."""
+        self.tampered = True
+        with self.db.engine.begin() as conn:
+            conn.execute(text(sql), params)
 
     def who(self, username: str) -> Principal:
         return admin.principal_for(self.db.uow(read_only=True), username)
@@ -150,5 +158,9 @@ def _world_postgres(postgres_admin, _postgres_template):
 def world(backend, clone_database, request):
     template = request.getfixturevalue("_world_sqlite" if backend == "sqlite" else "_world_postgres")
     database = Database(clone_database(template))
-    yield World(database, FakeScorer())
+    world = World(database, FakeScorer())
+    yield world
+    # Whatever a test did through the services, the log still vouches for every row.
+    verification = audit_service.verify(database.uow(read_only=True), SYSTEM)
     database.dispose()
+    assert world.tampered or verification.ok, [f.problem().message("en") for f in verification.findings]

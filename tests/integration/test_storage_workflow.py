@@ -213,8 +213,41 @@ def test_audit__every_change_of_a_full_workflow__is_logged_and_verifies(world):
 
 def test_audit_verify__submitted_answers_changed_with_raw_sql__names_the_revision(world):
     mid = world.new_matter("submitted")
-    with world.db.engine.begin() as conn:
-        conn.execute(text("UPDATE revisions SET level_after = 'low' WHERE matter_id = :m"), {"m": mid})
+    world.tamper("UPDATE revisions SET level_after = 'low' WHERE matter_id = :m", m=mid)
     result = audit_service.verify(world.db.uow(read_only=True), SYSTEM)
     assert [(f.matter_id, f.number) for f in result.findings] == [(mid, 1)]
     assert "STORE-515" in result.findings[0].problem().message("en")
+
+
+def _row_findings(world) -> set[tuple[str, str]]:
+    result = audit_service.verify(world.db.uow(read_only=True), SYSTEM)
+    return {(f.key, f.what) for f in result.findings if hasattr(f, "key")}
+
+
+def test_audit_verify__decision_and_level_changed_with_raw_sql__names_the_matter(world):
+    mid = world.new_matter("approved", risk="high")
+    world.tamper("UPDATE matters SET level = 'low', decision = 'proceed' WHERE id = :m", m=mid)
+    assert _row_findings(world) == {(f"matters/{mid}", "edited")}
+
+
+def test_audit_verify__review_comment_edited_with_raw_sql__names_the_review(world):
+    mid = world.new_matter("approved")
+    world.tamper("UPDATE reviews SET comment = '同意' WHERE matter_id = :m AND action = 'approve'", m=mid)
+    assert {what for key, what in _row_findings(world) if key.startswith("reviews/")} == {"edited"}
+
+
+def test_audit_verify__outcome_inserted_and_follow_up_deleted_with_raw_sql__both_named(world):
+    mid = world.new_matter("approved")
+    followup = world.detail(mid).followups[0].id
+    world.tamper("DELETE FROM measure_followups WHERE id = :f", f=followup)
+    world.tamper("INSERT INTO outcomes (matter_id, kind, occurred_on, participants, description, recorded_by, recorded_at)"
+                 " SELECT :m, 'incident', '2026-12-01', 0, '', created_by, created_at FROM matters WHERE id = :m", m=mid)
+    findings = _row_findings(world)
+    assert (f"measure_followups/{followup}", "deleted") in findings
+    assert any(key.startswith("outcomes/") and what == "inserted" for key, what in findings)
+
+
+def test_audit_verify__reviewer_made_admin_with_raw_sql__names_the_user(world):
+    reviewer = world.who("rev_in")
+    world.tamper("UPDATE users SET role = 'admin', unit_id = NULL WHERE username = 'rev_in'")
+    assert _row_findings(world) == {(f"users/{reviewer.user_id}", "edited")}
