@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from assessment.errors import ErrorCode, WenpingError
-from assessment.services.permissions import Action, Principal, require
+from assessment.services.permissions import Action, Principal, forbidden, require
 from assessment.storage.tables import Matter, Revision, Unit
 from assessment.storage.uow import UnitOfWork
 
@@ -26,7 +26,9 @@ def load_matter(uow: UnitOfWork, actor: Principal, matter_id: int, action: Actio
     if matter is None:
         raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="matter", id=matter_id)
     unit = uow.units.get(matter.unit_id)
-    require(actor, action, unit_id=unit.id, unit_path=unit.path, target=f"matter {matter_id} ({unit.code})")
+    require(actor, action, unit_id=unit.id, unit_path=unit.path, target=f"matter {matter_id}")
+    if matter.state == "draft" and actor.scope().hide_drafts:  # a draft is its unit's own business until submitted
+        raise forbidden(actor, action, f"matter {matter_id}")
     return matter, unit
 
 

@@ -61,7 +61,7 @@ class Principal:
         if self.role == "admin":
             return Scope.everything()
         if self.role == "reviewer":
-            return Scope(path_prefix=self.unit_path or "/nothing/")
+            return Scope(path_prefix=self.unit_path or "/nothing/", hide_drafts=True)
         return Scope(unit_id=self.unit_id if self.unit_id is not None else -1)
 
     def covers(self, unit_id: int, unit_path: str) -> bool:

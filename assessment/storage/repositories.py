@@ -24,10 +24,12 @@ from assessment.storage.tables import (
 
 @dataclass(frozen=True)
 class Scope:
-    """Which units' matters a query may see: all, one unit, or a jurisdiction (a path prefix)."""
+    """Which units' matters a query may see: all, one unit, or a jurisdiction (a path prefix);
+    ``hide_drafts``: not matters that were never submitted (a reviewer's view)."""
 
     unit_id: int | None = None
     path_prefix: str | None = None
+    hide_drafts: bool = False
 
     @classmethod
     def everything(cls) -> "Scope":
@@ -35,10 +37,14 @@ class Scope:
 
     def matter_filter(self) -> ColumnElement[bool]:
         if self.unit_id is not None:
-            return Matter.unit_id == self.unit_id
+            return and_(Matter.unit_id == self.unit_id, self.state_filter())
         if self.path_prefix is not None:
-            return Matter.unit_id.in_(select(Unit.id).where(Unit.path.startswith(self.path_prefix, autoescape=True)))
-        return true()
+            return and_(Matter.unit_id.in_(select(Unit.id).where(Unit.path.startswith(self.path_prefix, autoescape=True))),
+                        self.state_filter())
+        return self.state_filter()
+
+    def state_filter(self) -> ColumnElement[bool]:
+        return Matter.state != "draft" if self.hide_drafts else true()
 
     def unit_filter(self) -> ColumnElement[bool]:
         if self.unit_id is not None:
@@ -136,7 +142,7 @@ class Matters:
         if scope.unit_id is not None:
             return scope.matter_filter()
         ids = self.session.execute(select(Unit.id).where(scope.unit_filter())).scalars().all()
-        return Matter.unit_id.in_(ids)
+        return and_(Matter.unit_id.in_(ids), scope.state_filter())
 
     def _filtered(self, query: Select, scope: Scope, flt: QueueFilter) -> Select:
         conditions = [self._scope_condition(scope)]

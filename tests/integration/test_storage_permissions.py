@@ -136,3 +136,17 @@ def test_listing__each_role__shows_exactly_the_matters_of_its_unit_or_jurisdicti
     else:
         with pytest.raises(WenpingError):
             review.queue(world.db.uow(read_only=True), principal)
+
+
+@pytest.mark.parametrize("actor", ["rev_in", "rev_city"])
+def test_draft__reviewer_of_the_jurisdiction__neither_lists_nor_opens_nor_exports_it(world, actor):
+    draft = world.new_matter("draft")
+    principal = world.who(actor)
+    assert draft not in {m.id for m in submissions.list_matters(world.db.uow(read_only=True), principal).items}
+    for open_it in (lambda: submissions.get_matter(world.db.uow(read_only=True), principal, draft),
+                    lambda: bundle.export_bundle(world.db.uow(read_only=True), principal, draft)):
+        with pytest.raises(WenpingError) as error:
+            open_it()
+        assert [p.code.code for p in error.value.problems] == ["AUTH-607"]
+    submissions.submit(world.db.uow(), world.who("sub_own"), draft, world.scorer)
+    assert submissions.get_matter(world.db.uow(read_only=True), principal, draft).summary.state == "submitted"
