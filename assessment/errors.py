@@ -75,7 +75,7 @@ class ErrorCode(Enum):
     STORE_BUNDLE = Detail("STORE-509", "导入包无效：{detail}", "Invalid bundle: {detail}")
     STORE_WORKBOOK = Detail("STORE-510", "工作簿有误：{detail}", "Workbook problem: {detail}")
     STORE_DUPLICATE = Detail("STORE-511", "{entity}“{key}”已存在", "{entity} '{key}' already exists")
-    STORE_INVALID = Detail("STORE-512", "{field} 无效：{detail}", "{field} is invalid: {detail}")
+    STORE_INVALID = Detail("STORE-512", "{field}无效：{detail}", "{field} is invalid: {detail}")
     STORE_ANSWERS_INCOMPLETE = Detail("STORE-513", "答卷尚有 {count} 个问题，不能提交", "The answers still have {count} problem(s); they cannot be submitted")
     STORE_SCORING_UNAVAILABLE = Detail("STORE-514", "评分模块不可用：{detail}", "The scoring core is not available: {detail}")
     STORE_REVISION_CHANGED = Detail("STORE-515", "事项 {matter} 第 {number} 版提交后被改动：{detail}", "Matter {matter} revision {number} was changed after submission: {detail}")

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from assessment.errors import ErrorCode, WenpingError
+from assessment.i18n import t
 from assessment.services.permissions import Action, Principal, forbidden, require
 from assessment.storage.tables import Matter, Revision, Unit
 from assessment.storage.uow import UnitOfWork
@@ -20,11 +21,32 @@ def local_month(moment: datetime) -> str:
     return moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%Y-%m")
 
 
+# Messages name things in the reader's language: the entity, then a state from the interface catalogs.
+ENTITY_ZH = {"matter": "事项", "unit": "单位", "user": "用户", "section": "章节", "measure follow-up": "跟踪措施"}
+
+
+def not_found(entity: str, key: Any) -> WenpingError:
+    return WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity=ENTITY_ZH[entity], entity_en=entity, id=key)
+
+
+def duplicate(entity: str, key: Any) -> WenpingError:
+    return WenpingError.of(ErrorCode.STORE_DUPLICATE, entity=ENTITY_ZH[entity], entity_en=entity, key=key)
+
+
+def invalid(field: tuple[str, str], detail: tuple[str, str]) -> WenpingError:
+    """STORE-512; the field and the detail as (zh, en)."""
+    return WenpingError.of(ErrorCode.STORE_INVALID, field=field[0], field_en=field[1], detail=detail[0], detail_en=detail[1])
+
+
+def not_one_of(field: tuple[str, str], value: Any, allowed: Sequence[str]) -> WenpingError:
+    return invalid(field, (f"“{value}”不是可选值（{'、'.join(allowed)}）", f"'{value}' is not one of {', '.join(allowed)}"))
+
+
 def load_matter(uow: UnitOfWork, actor: Principal, matter_id: int, action: Action, *,
                 for_update: bool = False) -> tuple[Matter, Unit]:
     matter = uow.matters.get(matter_id, for_update=for_update)
     if matter is None:
-        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="matter", id=matter_id)
+        raise not_found("matter", matter_id)
     unit = uow.units.get(matter.unit_id)
     require(actor, action, unit_id=unit.id, unit_path=unit.path, target=f"matter {matter_id}")
     if matter.state == "draft" and actor.scope().hide_drafts:  # a draft is its unit's own business until submitted
@@ -38,14 +60,17 @@ def check_version(matter: Matter, expected: int | None) -> None:
         raise conflict(matter.id, expected, matter.version)
 
 
-def conflict(matter_id: int, expected: Any, actual: Any) -> WenpingError:
-    return WenpingError.of(ErrorCode.STORE_CONFLICT, entity="matter", id=matter_id, expected=expected, actual=actual)
+def conflict(matter_id: int, expected: Any, actual: Any, entity: str = "matter") -> WenpingError:
+    return WenpingError.of(ErrorCode.STORE_CONFLICT, entity=ENTITY_ZH[entity], entity_en=entity, id=matter_id,
+                           expected=expected, actual=actual)
 
 
-def check_state(matter: Matter, allowed: tuple[str, ...], doing: str) -> None:
+def check_state(matter: Matter, allowed: tuple[str, ...], doing: tuple[str, str]) -> None:
+    """``doing``: what was tried, as (zh, en), e.g. ("提交", "submitted")."""
     if matter.state not in allowed:
-        raise WenpingError.of(ErrorCode.STORE_BAD_STATE, entity="matter", id=matter.id, state=matter.state,
-                              action=doing)
+        raise WenpingError.of(ErrorCode.STORE_BAD_STATE, entity=ENTITY_ZH["matter"], entity_en="matter", id=matter.id,
+                              state=t(f"state.{matter.state}", "zh"), state_en=t(f"state.{matter.state}", "en"),
+                              action=doing[0], action_en=doing[1])
 
 
 def current_revision(uow: UnitOfWork, matter: Matter, *, for_update: bool = False) -> Revision:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from assessment.errors import ErrorCode, WenpingError
+from assessment.services._common import duplicate, invalid, not_found, not_one_of
 from assessment.services.auth import check_password_rules, hash_password, principal_of
 from assessment.services.permissions import ROLES, Action, Principal, require
 from assessment.storage.tables import Unit, User
@@ -52,15 +53,14 @@ def add_unit(uow: UnitOfWork, actor: Principal, *, code: str, name: str, kind: s
              parent_code: str | None = None) -> UnitView:
     require(actor, Action.ADMINISTER)
     if kind not in UNIT_KINDS:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="kind", detail=f"{kind} ∉ {', '.join(UNIT_KINDS)}")
+        raise not_one_of(("单位类型", "kind"), kind, UNIT_KINDS)
     with uow:
         if uow.units.by_code(code):
-            raise WenpingError.of(ErrorCode.STORE_DUPLICATE, entity="unit", key=code)
+            raise duplicate("unit", code)
         parent = _parent(uow, parent_code)
         if (parent.kind if parent else None) not in PARENT_KINDS[kind]:
             allowed = " / ".join(k or "-" for k in PARENT_KINDS[kind])
-            raise WenpingError.of(ErrorCode.STORE_INVALID, field="parent",
-                                  detail=f"a {kind} sits under: {allowed}")
+            raise invalid(("上级单位", "parent"), (f"{kind} 类单位的上级应为：{allowed}", f"a {kind} sits under: {allowed}"))
         unit = uow.units.add(Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
                                   created_at=uow.now()), parent)
         uow.audit.append(actor=actor.username, action="unit.add", entity="unit", entity_id=unit.id,
@@ -76,7 +76,7 @@ def _parent(uow: UnitOfWork, parent_code: str | None) -> Unit | None:
         return None
     parent = uow.units.by_code(parent_code)
     if parent is None:
-        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="unit", id=parent_code)
+        raise not_found("unit", parent_code)
     return parent
 
 
@@ -93,11 +93,11 @@ def add_user(uow: UnitOfWork, actor: Principal, *, username: str, password: str,
              unit_code: str | None, display_name: str | None = None) -> UserView:
     require(actor, Action.ADMINISTER)
     if role not in ROLES:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="role", detail=f"{role} ∉ {', '.join(ROLES)}")
+        raise not_one_of(("角色", "role"), role, ROLES)
     check_password_rules(password, username)
     with uow:
         if uow.users.by_username(username):
-            raise WenpingError.of(ErrorCode.STORE_DUPLICATE, entity="user", key=username)
+            raise duplicate("user", username)
         unit = _unit_for_role(uow, role, unit_code)
         user = uow.users.add(User(username=username, display_name=display_name or username, role=role,
                                   unit_id=unit.id if unit else None, password_hash=hash_password(password),
@@ -155,7 +155,7 @@ def set_password(uow: UnitOfWork, actor: Principal, username: str, password: str
 def _user(uow: UnitOfWork, username: str) -> User:
     user = uow.users.by_username(username, for_update=True)
     if user is None:
-        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="user", id=username)
+        raise not_found("user", username)
     return user
 
 
@@ -164,7 +164,7 @@ def principal_for(uow: UnitOfWork, username: str) -> Principal:
     with uow:
         user = uow.users.by_username(username)
         if user is None:
-            raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="user", id=username)
+            raise not_found("user", username)
         if user.disabled:
             raise WenpingError.of(ErrorCode.AUTH_DISABLED)
         return principal_of(user)

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from assessment.errors import ErrorCode, WenpingError
 from assessment.services import admin, followup, review, submissions
+from assessment.services._common import invalid
 from assessment.services.permissions import SYSTEM, Principal
 from assessment.services.scoring import Scorer
 from assessment.storage.uow import Database
 
 DEMO_PASSWORD = "wenping-demo-2026"
+DEMO_ENV = "WENPING_DEMO"  # set by `wenping serve --demo`: the login page lists the demo accounts
 
 UNITS = [  # code, name, kind, parent
     ("JC", "江城市", "city", None),
@@ -63,8 +65,7 @@ def seed_demo(database: Database, scorer: Scorer, examples: Path | str = Path("e
     files = _example_files(Path(examples))
     with database.uow(read_only=True) as uow:
         if uow.users.first_admin_id() is not None or uow.units.list(SYSTEM.scope()):
-            raise WenpingError.of(ErrorCode.STORE_INVALID, field="database",
-                                  detail="not empty: demo data goes only into a new database")
+            raise invalid(("数据库", "database"), ("不是空库：演示数据只能写入新数据库", "not empty: demo data goes only into a new database"))
     summary = DemoSummary()
     for code, name, kind, parent in UNITS:
         admin.add_unit(database.uow(), SYSTEM, code=code, name=name, kind=kind, parent_code=parent)

@@ -7,8 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assessment.errors import ErrorCode, WenpingError
-from assessment.services._common import acting_user_id, check_state, load_matter, record, touch
+from assessment.services._common import (
+    acting_user_id,
+    check_state,
+    conflict,
+    invalid,
+    load_matter,
+    not_found,
+    not_one_of,
+    record,
+    touch,
+)
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.views import FollowUpView, OutcomeView
 from assessment.storage.repositories import QueueFilter
@@ -38,16 +47,14 @@ def overdue(uow: UnitOfWork, actor: Principal) -> list[FollowUpView]:
 def update_followup(uow: UnitOfWork, actor: Principal, followup_id: int, *, expected_version: int,
                     status: str | None = None, note: str | None = None, due_date: date | None = None) -> FollowUpView:
     if status is not None and status not in FOLLOW_UP_STATUSES:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="status",
-                              detail=f"{status} ∉ {', '.join(FOLLOW_UP_STATUSES)}")
+        raise not_one_of(("落实状态", "status"), status, FOLLOW_UP_STATUSES)
     with uow:
         item = uow.followups.get(followup_id, for_update=True)
         if item is None:
-            raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="measure follow-up", id=followup_id)
+            raise not_found("measure follow-up", followup_id)
         matter, _ = load_matter(uow, actor, item.matter_id, Action.FOLLOW_UP)
         if item.version != expected_version:
-            raise WenpingError.of(ErrorCode.STORE_CONFLICT, entity="measure follow-up", id=followup_id,
-                                  expected=expected_version, actual=item.version)
+            raise conflict(followup_id, expected_version, item.version, entity="measure follow-up")
         changes = _apply(item, status=status, note=note, due_date=due_date)
         item.updated_at, item.updated_by, item.version = uow.now(), acting_user_id(uow, actor), item.version + 1
         record(uow, actor, "followup.update", matter, rows=(item,), followup=item.id, position=item.position, **changes)
@@ -68,15 +75,15 @@ def _apply(item, **fields: Any) -> dict[str, Any]:
 def record_outcome(uow: UnitOfWork, actor: Principal, matter_id: int, *, kind: str, occurred_on: date,
                    participants: int | None = None, description: str = "") -> OutcomeView:
     if kind not in OUTCOME_KINDS:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="kind", detail=f"{kind} ∉ {', '.join(OUTCOME_KINDS)}")
+        raise not_one_of(("结果类型", "kind"), kind, OUTCOME_KINDS)
     if participants is not None and participants < 0:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="participants", detail=str(participants))
+        raise invalid(("参与人数", "participants"), (f"不能为负数（{participants}）", f"cannot be negative ({participants})"))
     with uow:
         matter, _ = load_matter(uow, actor, matter_id, Action.RECORD_OUTCOME, for_update=True)
-        check_state(matter, DECIDED, "given an outcome")
+        check_state(matter, DECIDED, ("登记实际结果", "given an outcome"))
         now = uow.now()
         if occurred_on > now.date():
-            raise WenpingError.of(ErrorCode.STORE_INVALID, field="occurred_on", detail=f"{occurred_on} is in the future")
+            raise invalid(("发生日期", "occurred_on"), (f"{occurred_on} 晚于今天", f"{occurred_on} is in the future"))
         outcome = uow.outcomes.add(Outcome(matter_id=matter.id, kind=kind, occurred_on=occurred_on,
                                            participants=participants, description=description.strip(),
                                            recorded_by=acting_user_id(uow, actor), recorded_at=now))

@@ -10,6 +10,8 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.services._common import (
     acting_user_id,
     check_state,
+    invalid,
+    not_one_of,
     check_version,
     current_revision,
     load_matter,
@@ -35,7 +37,7 @@ def queue(uow: UnitOfWork, actor: Principal, flt: QueueFilter = QueueFilter(), *
 
 
 def _act(uow: UnitOfWork, actor: Principal, matter_id: int, expected_version: int, allowed: tuple[str, ...],
-         doing: str):
+         doing: tuple[str, str]):
     matter, unit = load_matter(uow, actor, matter_id, Action.REVIEW, for_update=True)
     check_version(matter, expected_version)
     check_state(matter, allowed, doing)
@@ -49,7 +51,7 @@ def _review(uow: UnitOfWork, actor: Principal, matter, revision: Revision, actio
 
 def start_review(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_version: int) -> MatterSummary:
     with uow:
-        matter, unit, revision = _act(uow, actor, matter_id, expected_version, ("submitted",), "taken into review")
+        matter, unit, revision = _act(uow, actor, matter_id, expected_version, ("submitted",), ("开始审核", "taken into review"))
         matter.state = revision.state = "in_review"
         review = _review(uow, actor, matter, revision, "start")
         touch(uow, matter)
@@ -62,10 +64,10 @@ def start_review(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_
 def comment(uow: UnitOfWork, actor: Principal, matter_id: int, text: str) -> MatterSummary:
     """A comment changes no state, so two reviewers commenting at once both keep their words."""
     if not text.strip():
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="comment", detail="empty")
+        raise invalid(("评论", "comment"), ("内容不能为空", "it is empty"))
     with uow:
         matter, unit = load_matter(uow, actor, matter_id, Action.REVIEW)
-        check_state(matter, PENDING, "commented on")
+        check_state(matter, PENDING, ("评论", "commented on"))
         revision = current_revision(uow, matter)
         review = _review(uow, actor, matter, revision, "comment", comment=text.strip())
         record(uow, actor, "review.comment", matter, rows=(review,), revision=revision.number, comment=text.strip())
@@ -78,9 +80,9 @@ def return_for_revision(uow: UnitOfWork, actor: Principal, matter_id: int, *, ex
                         reason: str) -> MatterSummary:
     """Send it back: the revision stays as submitted (marked returned) and a new draft starts from it."""
     if not reason.strip():
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="reason", detail="a return needs a written reason")
+        raise invalid(("退回理由", "reason"), ("退回时必须写明理由", "a return needs a written reason"))
     with uow:
-        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, "returned")
+        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, ("退回", "returned"))
         revision.state = "returned"
         review = _review(uow, actor, matter, revision, "return", comment=reason.strip())
         now = uow.now()
@@ -101,11 +103,11 @@ def override_level(uow: UnitOfWork, actor: Principal, matter_id: int, *, expecte
                    reason: str) -> MatterSummary:
     """Change the effective level. The assessed result stays as it was; the reason goes on record."""
     if level not in LEVELS:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="level", detail=f"{level} ∉ {', '.join(LEVELS)}")
+        raise not_one_of(("风险等级", "level"), level, LEVELS)
     if not reason.strip():
         raise WenpingError.of(ErrorCode.STORE_OVERRIDE_REASON)
     with uow:
-        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, "given a new level")
+        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, ("调整风险等级", "given a new level"))
         old = matter.level
         matter.level = level
         review = _review(uow, actor, matter, revision, "override", comment=reason.strip(), level_from=old, level_to=level)
@@ -121,9 +123,9 @@ def approve(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_versi
             comment: str = "") -> MatterSummary:
     """Decide (proceed / proceed with conditions / postpone / do not proceed); the measures go to follow-up."""
     if decision not in DECISIONS:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="decision", detail=f"{decision} ∉ {', '.join(DECISIONS)}")
+        raise not_one_of(("审定决定", "decision"), decision, DECISIONS)
     with uow:
-        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, "approved")
+        matter, unit, revision = _act(uow, actor, matter_id, expected_version, PENDING, ("审定", "approved"))
         now = uow.now()
         matter.state = revision.state = "approved"
         matter.decision, matter.decided_at = decision, now

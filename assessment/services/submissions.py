@@ -13,8 +13,10 @@ from assessment.services._common import (
     check_state,
     check_version,
     current_revision,
+    invalid,
     load_matter,
     local_month,
+    not_found,
     record,
     touch,
 )
@@ -43,7 +45,7 @@ def _target_unit(uow: UnitOfWork, actor: Principal, unit_code: str | None) -> Un
     else:
         unit = uow.units.by_code(unit_code)
     if unit is None:
-        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="unit", id=unit_code or "-")
+        raise not_found("unit", unit_code or "-")
     require(actor, Action.DRAFT, unit_id=unit.id, unit_path=unit.path, target=f"unit {unit.code}")
     return unit
 
@@ -53,7 +55,7 @@ def create_matter(uow: UnitOfWork, actor: Principal, *, kind: str, title: str, u
     """A new matter with an empty (or given) first draft, in the actor's unit unless another is named."""
     require(actor, Action.DRAFT)
     if not title.strip():
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="title", detail="empty")
+        raise invalid(("事项名称", "title"), ("不能为空", "it is empty"))
     with uow:
         unit = _target_unit(uow, actor, unit_code)
         matter, _ = _new_matter(uow, actor, unit, kind=kind, title=title.strip(), answers=jsonable(dict(answers or {})),
@@ -143,7 +145,7 @@ def submit(uow: UnitOfWork, actor: Principal, matter_id: int, scorer: Scorer, *,
     with uow:
         matter, _ = load_matter(uow, actor, matter_id, Action.SUBMIT)
         check_version(matter, expected_version)
-        check_state(matter, EDITABLE, "submitted")
+        check_state(matter, EDITABLE, ("提交", "submitted"))
         seen_version, kind, at = matter.version, matter.kind, uow.now()
         revision = current_revision(uow, matter)
         answers, measures = dict(revision.answers), list(revision.measures)

@@ -135,11 +135,21 @@ def test_approve__unknown_decision__is_refused(world):
     assert codes(error.value) == ["STORE-512"]
 
 
-def test_approve__a_draft__is_refused_for_its_state(world):
-    mid = world.new_matter("draft")
+def test_approve__a_returned_matter__is_refused_for_its_state_in_both_languages(world):
+    mid = world.new_matter("returned")
     with pytest.raises(WenpingError) as error:
         review.approve(world.db.uow(), world.who("rev_in"), mid, expected_version=world.version(mid), decision="proceed")
     assert codes(error.value) == ["STORE-503"]
+    assert "当前状态为“已退回”，不能审定" in error.value.message("zh")
+    assert "is 'Returned'; it cannot be approved" in error.value.message("en")
+
+
+def test_return__without_a_reason__is_refused_with_a_chinese_message(world):
+    mid = world.new_matter("in_review")
+    with pytest.raises(WenpingError) as error:
+        review.return_for_revision(world.db.uow(), world.who("rev_in"), mid, expected_version=world.version(mid), reason=" ")
+    assert error.value.message("zh").startswith("退回理由无效：退回时必须写明理由")
+    assert "reason is invalid: a return needs a written reason" in error.value.message("en")
 
 
 def test_followup__past_due_and_unfinished__shows_as_overdue_until_done(world):
