@@ -52,7 +52,8 @@ def update_followup(uow: UnitOfWork, actor: Principal, followup_id: int, *, expe
         item = uow.followups.get(followup_id, for_update=True)
         if item is None:
             raise not_found("measure follow-up", followup_id)
-        matter, _ = load_matter(uow, actor, item.matter_id, Action.FOLLOW_UP)
+        # A deadline set at approval is the supervisor's to move (督办), not the responsible unit's.
+        matter, _ = load_matter(uow, actor, item.matter_id, Action.REVIEW if due_date is not None else Action.FOLLOW_UP)
         if item.version != expected_version:
             raise conflict(followup_id, expected_version, item.version, entity="measure follow-up")
         changes = _apply(item, status=status, note=note, due_date=due_date)

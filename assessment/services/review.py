@@ -130,8 +130,9 @@ def approve(uow: UnitOfWork, actor: Principal, matter_id: int, *, expected_versi
         matter.state = revision.state = "approved"
         matter.decision, matter.decided_at = decision, now
         review = _review(uow, actor, matter, revision, "approve", comment=comment.strip(), decision=decision)
-        followups = [uow.followups.add(_followup(matter.id, revision.id, measure, now))
-                     for measure in revision.result["measures"]]
+        # A matter that will not go ahead has no measures to follow up.
+        planned = revision.result["measures"] if decision != "do_not_proceed" else []
+        followups = [uow.followups.add(_followup(matter.id, revision.id, measure, now)) for measure in planned]
         touch(uow, matter)
         record(uow, actor, "review.approve", matter, rows=(matter, review, *followups), revision=revision.number, decision=decision,
                comment=comment.strip(), level=matter.level)

@@ -104,6 +104,9 @@ def save_draft(uow: UnitOfWork, actor: Principal, matter_id: int, answers: Mappi
         merged = {k: v for k, v in merged.items() if v is not None}
         changed = sorted(k for k in set(revision.answers) | set(answers) if revision.answers.get(k) != merged.get(k))
         revision.answers, revision.updated_at = merged, uow.now()
+        name = merged.get("matter_name")
+        if isinstance(name, str) and name.strip():  # lists, downloads and the report cover say the same name
+            matter.title = name.strip()[:300]
         touch(uow, matter)
         record(uow, actor, "revision.save_draft", matter, rows=(matter,), revision=revision.number, section=section,
                changed=changed, draft=_digest(merged, revision.measures))

@@ -261,3 +261,27 @@ def test_audit_verify__reviewer_made_admin_with_raw_sql__names_the_user(world):
     reviewer = world.who("rev_in")
     world.tamper("UPDATE users SET role = 'admin', unit_id = NULL WHERE username = 'rev_in'")
     assert _row_findings(world) == {(f"users/{reviewer.user_id}", "edited")}
+
+
+def test_save_draft__matter_name_changed__the_matter_is_listed_under_the_new_name(world):
+    mid = world.new_matter("draft", title="旧城改造")
+    submissions.save_draft(world.db.uow(), world.who("sub_own"), mid, {"matter_name": "  城东片区旧城区改建项目  "})
+    assert world.detail(mid).summary.title == "城东片区旧城区改建项目"
+
+
+def test_approve__do_not_proceed__opens_no_measure_follow_up(world):
+    mid = world.new_matter("in_review")
+    review.approve(world.db.uow(), world.who("rev_in"), mid, expected_version=world.version(mid), decision="do_not_proceed")
+    assert world.detail(mid).followups == []
+
+
+def test_followup__submitter_moving_the_deadline__is_refused_and_the_reviewer_may(world):
+    mid = world.new_matter("approved")
+    item = world.detail(mid).followups[0]
+    with pytest.raises(WenpingError) as error:
+        followup.update_followup(world.db.uow(), world.who("sub_own"), item.id, expected_version=item.version,
+                                 due_date=date(2027, 6, 30))
+    assert codes(error.value) == ["AUTH-607"]
+    followup.update_followup(world.db.uow(), world.who("rev_in"), item.id, expected_version=item.version,
+                             due_date=date(2027, 6, 30))
+    assert world.detail(mid).followups[0].due_date == date(2027, 6, 30)
