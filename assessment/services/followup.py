@@ -27,6 +27,9 @@ from assessment.storage.uow import UnitOfWork
 FOLLOW_UP_STATUSES = ("planned", "in_progress", "done", "dropped")
 OUTCOME_KINDS = ("collective_petition", "incident", "work_stopped")
 DECIDED = ("approved",)
+# Decisions after which the matter went ahead: only these can teach what follows a decision. A matter
+# postponed or stopped had no chance to cause an event, so counting it as "no event" would flatter the rules.
+WENT_AHEAD = ("proceed", "proceed_with_conditions")
 
 
 def list_followups(uow: UnitOfWork, actor: Principal, matter_id: int) -> list[FollowUpView]:
@@ -111,7 +114,7 @@ class TrainingRecord:
 
 
 def training_records(uow: UnitOfWork, actor: Principal) -> list[TrainingRecord]:
-    """Approved matters in scope with their outcomes (an empty list means: no event recorded)."""
+    """Matters in scope that were approved to go ahead, with their outcomes (an empty list: no event recorded)."""
     require(actor, Action.VIEW)
     with uow:
         matters = uow.matters.page(actor.scope(), QueueFilter(states=DECIDED), limit=10**9, offset=0)
@@ -119,7 +122,7 @@ def training_records(uow: UnitOfWork, actor: Principal) -> list[TrainingRecord]:
         for o in uow.outcomes.in_scope(actor.scope()):
             outcomes.setdefault(o.matter_id, []).append(OutcomeView.of(o))
         records = []
-        for m in matters:
+        for m in (m for m in matters if m.decision in WENT_AHEAD):
             rev = uow.revisions.get(m.id, m.current_revision)
             records.append(TrainingRecord(m.id, m.kind, m.decided_at.date(), rev.result or {}, outcomes.get(m.id, [])))
         return records

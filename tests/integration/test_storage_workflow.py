@@ -185,6 +185,14 @@ def test_outcome__recorded_after_approval__is_listed_with_its_date_for_training(
     assert [(r.matter_id, r.event_within(365)) for r in records] == [(mid, True)]
 
 
+def test_training_records__postponed_matter__is_left_out(world):
+    went_ahead = world.new_matter("approved")
+    postponed = world.new_matter("in_review")
+    review.approve(world.db.uow(), world.who("rev_in"), postponed, expected_version=world.version(postponed), decision="postpone")
+    records = followup.training_records(world.db.uow(read_only=True), SYSTEM)
+    assert [r.matter_id for r in records] == [went_ahead]
+
+
 def test_outcome__before_any_decision__is_refused(world):
     mid = world.new_matter("submitted")
     with pytest.raises(WenpingError) as error:
