@@ -112,7 +112,12 @@ def evaluate_command(version: str | None, reference: int, seed: int | None, from
     if not sets:
         raise WenpingError.of(ErrorCode.MODEL_NO_DATA, purpose="检验", purpose_en="evaluate on",
                               detail="未选择任何数据", detail_en="no data chosen (--reference 0 without --from-db)")
+    card = model.manifest.card
     click.echo(f"{t('model.opinion.version', lang)}: {model.manifest.version}")
+    if card.caveat():
+        click.echo(card.caveat().get(lang))
+    if from_db and card.recorded_trained_on:
+        click.echo(t("model.evaluate.overlap", lang, recorded=card.recorded_trained_on))
     for name, records in sets:
         probabilities = predict(model.pipeline, (r.source for r in records))
         click.echo(f"\n## {name}\n")

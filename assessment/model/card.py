@@ -66,11 +66,16 @@ class ModelCard(_Strict):
     monotone_in_opposition: bool
     notes: list[I18nText]
 
+    @property
+    def recorded_trained_on(self) -> int:
+        """How many recorded real outcomes the model was fitted on."""
+        return sum(s.trained_on for s in self.sources if s.source == "recorded")
+
     def caveat(self) -> I18nText | None:
         """The line every screen and report showing this model's opinion must carry, if any."""
         if not self.trained_on_simulated_data:
             return None
-        recorded = sum(s.trained_on for s in self.sources if s.source == "recorded")
+        recorded = self.recorded_trained_on
         key, params = ("model.caveat.mixed", {"recorded": recorded}) if recorded else ("model.caveat.simulated", {})
         return I18nText(zh=t(key, "zh", **params), en=t(key, "en", **params))
 

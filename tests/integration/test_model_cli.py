@@ -38,6 +38,7 @@ def test_train_card_evaluate__reference_data__work_and_say_simulated(env):
     assert document["card"]["trained_on_simulated_data"] is True and len(document["sha256"]) == 64
     evaluated = invoke(env, "model", "evaluate", "--reference", "2000", "--lang", "en")
     assert evaluated.exit_code == 0 and "AUC" in evaluated.output and "seed" in evaluated.output
+    assert "simulated reference data" in evaluated.output
 
 
 def test_train__same_seed_twice__same_version(env):
