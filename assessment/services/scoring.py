@@ -97,24 +97,37 @@ class RulesScorer:
 
 
 def current_advisor(rules_dir: Path | str | None = None):
-    """The learned second opinion, or None while no model has been trained. A model file that fails its
-    checks is refused and logged; the matter is then scored on the rules alone rather than blocked."""
+    """The learned second opinion, or None while no model has been trained or the current one is refused
+    (see model_refusal); the matter is then scored on the rules alone rather than blocked."""
+    advisor, refusal = _current(rules_dir)
+    if refusal is not None:
+        _log.warning("learned model refused, scoring on rules alone: %s", refusal.message("en"))
+    return advisor
+
+
+def model_refusal(rules_dir: Path | str | None = None):
+    """Why the current model file was refused (a WenpingError: tampered, foreign, incompatible), or None."""
+    return _current(rules_dir)[1]
+
+
+def _current(rules_dir: Path | str | None):
     from assessment.model.location import has_current_model
 
     if not has_current_model():  # checked before importing scikit-learn, which takes seconds
-        return None
+        return None, None
     from assessment.errors import WenpingError
+    from assessment.loader import load_ruleset
     from assessment.model.persistence import current_version
 
     try:
-        return _advisor(current_version(), str(rules_dir or ""))
+        # Keyed on the rule set's hash too: it covers model_policy.yaml, so an edited policy takes effect.
+        return _advisor(current_version(), str(rules_dir or ""), load_ruleset(rules_dir).content_hash), None
     except WenpingError as error:
-        _log.warning("learned model refused, scoring on rules alone: %s", error.message("en"))
-        return None
+        return None, error
 
 
 @lru_cache(maxsize=2)
-def _advisor(version: str, rules_dir: str):
+def _advisor(version: str, rules_dir: str, ruleset_hash: str):
     from assessment.model.advisor import load_advisor
 
     return load_advisor(None, rules_dir or None, version)

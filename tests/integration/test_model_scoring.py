@@ -81,3 +81,15 @@ def test_assess__model_agrees__no_flag(tmp_path):
     saved(tmp_path / "models")
     result = run(rules, CALM_ANSWERS, load_advisor(tmp_path / "models", rules))
     assert result.model.suggested_level == "low" == result.before.level and result.model.disagreement is None
+
+
+def test_current_model__file_tampered__refusal_is_told_and_scoring_goes_on(tmp_path, rules, monkeypatch):
+    from assessment.services import scoring
+
+    manifest = saved(tmp_path / "models")
+    (tmp_path / "models" / manifest.file).write_bytes(b"not the model")
+    monkeypatch.setenv("WENPING_MODEL_DIR", str(tmp_path / "models"))
+    refusal = scoring.model_refusal(rules)
+    assert [p.code.code for p in refusal.problems] == ["MODEL-704"]
+    assert scoring.current_advisor(rules) is None
+    assert run(rules, CALM_ANSWERS, scoring.current_advisor(rules)).before.level == "low"
