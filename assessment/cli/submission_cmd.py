@@ -65,7 +65,8 @@ def submission_import(path: Path, unit_code: str | None, title: str | None, as_u
         summary = workbook.import_workbook(database.uow(), actor, scorer.ruleset(), path, scorer, title=title,
                                            unit_code=unit_code)
     else:
-        summary = bundle.import_bundle(database.uow(), actor, _read_json(path), unit_code=unit_code, title=title)
+        summary = bundle.import_bundle(database.uow(), actor, _read_json(path), RulesScorer(rules_dir),
+                                       unit_code=unit_code, title=title)
     click.echo(f"OK: new draft matter {summary.id} ({summary.kind}) in unit {summary.unit_code}: {summary.title}")
 
 

@@ -12,11 +12,13 @@ Format ``wenping.submission-bundle``, version 1 (UTF-8 JSON object)::
                      model_version, level_before, level_after, submitted_at, content_hash}
     reviews         [{revision, action, comment, decision, level_from, level_to, at}, …]
     bundle_hash     sha256 (hex) of the canonical JSON (sorted keys, no spaces, UTF-8) of every
-                    other field; a bundle changed after export is refused on import
+                    other field: a checksum that refuses a damaged or hand-edited file, not a
+                    signature (anyone can recompute it)
 
 Importing makes a NEW matter with a draft holding the bundle's answers and measures, in the
-importer's unit (or the unit named): it is scored again when submitted, under the local rule set.
-The source (matter, revision, content hash, bundle hash) is recorded in the audit log.
+importer's unit (or the unit named), after checking them against the local rule set as a draft is
+checked (kind, question ids, types, measures); it is scored again when submitted. The source
+(matter, revision, content hash, bundle hash) is recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any, Mapping
 from assessment.errors import ErrorCode, WenpingError
 from assessment.services._common import load_matter, record
 from assessment.services.permissions import Action, Principal, require
+from assessment.services.scoring import Scorer
 from assessment.services.submissions import _new_matter, _target_unit, jsonable
 from assessment.services.views import MatterSummary
 from assessment.storage.audit import canonical_json, sha256_hex, utc_text
@@ -74,10 +77,13 @@ def _pick_revision(revisions, number: int | None, matter_id: int):
     return submitted[-1] if submitted else revisions[-1]
 
 
-def import_bundle(uow: UnitOfWork, actor: Principal, bundle: Any, *, unit_code: str | None = None,
+def import_bundle(uow: UnitOfWork, actor: Principal, bundle: Any, scorer: Scorer, *, unit_code: str | None = None,
                   title: str | None = None) -> MatterSummary:
+    """A new draft from a bundle, or every problem with it at once and nothing saved."""
+    require(actor, Action.IMPORT)
     _check_bundle(bundle)
     matter_doc, rev = bundle["matter"], bundle["revision"]
+    _check_content(scorer, matter_doc["kind"], rev)
     with uow:
         unit = _target_unit(uow, actor, unit_code)
         require(actor, Action.IMPORT, unit_id=unit.id, unit_path=unit.path, target=f"unit {unit.code}")
@@ -92,22 +98,34 @@ def import_bundle(uow: UnitOfWork, actor: Principal, bundle: Any, *, unit_code: 
         return summary
 
 
-def _bad(detail: str) -> WenpingError:
-    return WenpingError.of(ErrorCode.STORE_BUNDLE, detail=detail)
+def _bad(zh: str, en: str) -> WenpingError:
+    return WenpingError.of(ErrorCode.STORE_BUNDLE, detail=zh, detail_en=en)
 
 
 def _check_bundle(bundle: Any) -> None:
     if not isinstance(bundle, Mapping):
-        raise _bad("the top level must be a JSON object")
+        raise _bad("最外层应为 JSON 对象", "the top level must be a JSON object")
     if bundle.get("format") != FORMAT:
-        raise _bad(f"format must be '{FORMAT}'")
+        raise _bad(f"format 应为“{FORMAT}”", f"format must be '{FORMAT}'")
     if bundle.get("format_version") != FORMAT_VERSION:
-        raise _bad(f"format_version {bundle.get('format_version')!r} is not supported (expected {FORMAT_VERSION})")
+        version = bundle.get("format_version")
+        raise _bad(f"不支持 format_version {version!r}（应为 {FORMAT_VERSION}）",
+                   f"format_version {version!r} is not supported (expected {FORMAT_VERSION})")
     body = {k: v for k, v in bundle.items() if k != "bundle_hash"}
     if bundle.get("bundle_hash") != sha256_hex(canonical_json(body)):
-        raise _bad("bundle_hash does not match the content: the file was changed after export")
+        raise _bad("bundle_hash 与内容不符，文件在导出后被改动或损坏",
+                   "bundle_hash does not match the content: the file was changed or damaged after export")
     matter, rev = bundle.get("matter"), bundle.get("revision")
     if not isinstance(matter, Mapping) or not isinstance(matter.get("kind"), str) or not isinstance(matter.get("title"), str):
-        raise _bad("matter must have a kind and a title")
+        raise _bad("matter 须有 kind 和 title", "matter must have a kind and a title")
     if not isinstance(rev, Mapping) or not isinstance(rev.get("answers"), Mapping) or not isinstance(rev.get("measures"), list):
-        raise _bad("revision must have answers (an object) and measures (a list)")
+        raise _bad("revision 须有 answers（对象）和 measures（列表）", "revision must have answers (an object) and measures (a list)")
+
+
+def _check_content(scorer: Scorer, kind: str, revision: Mapping[str, Any]) -> None:
+    """The answers and measures as the local rule set would take them in a draft."""
+    if kind not in scorer.kinds():
+        raise _bad(f"本地规则集中没有事项类型“{kind}”", f"the local rule set has no kind of matter '{kind}'")
+    problems = scorer.check(kind, revision["answers"], partial=True)[1] + scorer.check_measures(revision["measures"])
+    if problems:
+        raise WenpingError(problems)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from assessment.answer_files import read_answer_file
-from assessment.services import audit_service, review, submissions
+from assessment.errors import WenpingError
+from assessment.services import audit_service, bundle, review, submissions
 from assessment.services.permissions import SYSTEM
 from assessment.services.scoring import RulesScorer
 from storage_world import _world_postgres, _world_sqlite, world  # noqa: F401  (fixtures)
@@ -75,3 +76,40 @@ def test_approve__library_measure__follows_up_under_its_library_text(world, scor
     review.approve(world.db.uow(), rev, m.id, expected_version=world.version(m.id), decision="proceed")
     library = scorer.ruleset().measures[doc.measures[0]["measure"]]
     assert world.detail(m.id).followups[0].title == (doc.measures[0].get("text") or library.name.zh)
+
+
+def _rehashed(document: dict) -> dict:
+    """A bundle edited by hand, its checksum recomputed (which anyone can do)."""
+    from assessment.storage.audit import canonical_json, sha256_hex
+
+    body = {k: v for k, v in document.items() if k != "bundle_hash"}
+    return {**body, "bundle_hash": sha256_hex(canonical_json(body))}
+
+
+def _exported_example(world, scorer) -> dict:
+    doc = read_answer_file(EXAMPLES[0])
+    sub = world.who("sub_own")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
+                                  measures=doc.measures)
+    return bundle.export_bundle(world.db.uow(read_only=True), sub, m.id)
+
+
+def test_import_bundle__edited_to_an_unknown_kind__is_refused_and_nothing_is_imported(world, scorer):
+    exported = _exported_example(world, scorer)
+    edited = _rehashed({**exported, "matter": {**exported["matter"], "kind": "no_such_kind"}})
+    before = world.audit_count()
+    with pytest.raises(WenpingError) as error:
+        bundle.import_bundle(world.db.uow(), world.who("sub_own"), edited, scorer)
+    assert [p.code.code for p in error.value.problems] == ["STORE-509"]
+    assert "no_such_kind" in error.value.message("zh") and world.audit_count() == before
+
+
+def test_import_bundle__edited_answers_of_the_wrong_type__every_problem_named_and_nothing_imported(world, scorer):
+    exported = _exported_example(world, scorer)
+    answers = {**exported["revision"]["answers"], "households_affected": "很多", "invented_question": 1}
+    edited = _rehashed({**exported, "revision": {**exported["revision"], "answers": answers}})
+    before = world.audit_count()
+    with pytest.raises(WenpingError) as error:
+        bundle.import_bundle(world.db.uow(), world.who("sub_own"), edited, scorer)
+    assert {p.where.id for p in error.value.problems} >= {"households_affected", "invented_question"}
+    assert world.audit_count() == before

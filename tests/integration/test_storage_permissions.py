@@ -71,7 +71,7 @@ CASES = {
     "export_bundle": ("submitted", EVERYONE_ENTITLED,
                       lambda w, a, m: bundle.export_bundle(w.db.uow(read_only=True), a, m), None),
     "import_bundle": ("submitted", SUBMITTER_SIDE,
-                      lambda w, a, m: bundle.import_bundle(w.db.uow(), a, _exported(w, m), unit_code="D1-ZJ"), None),
+                      lambda w, a, m: bundle.import_bundle(w.db.uow(), a, _exported(w, m), w.scorer, unit_code="D1-ZJ"), None),
     "add_unit": ("draft", ADMIN_ONLY,
                  lambda w, a, m: admin.add_unit(w.db.uow(), a, code="T9", name="新街道", kind="town", parent_code="D1"), None),
     "add_user": ("draft", ADMIN_ONLY,
