@@ -21,6 +21,15 @@ PASSWORD = "correct-horse-42"
 LEVEL_DOWN = {"high": "medium", "medium": "low", "low": "low"}
 
 
+def lift_audit_guard(conn) -> None:
+    """Drop the triggers that keep audit_log append-only (migration 0003), as someone with DDL rights could."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log"))
+        return
+    for event in ("update", "delete"):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS audit_log_no_{event}"))
+
+
 class FakeScorer:
     """Level = answers["risk"]; any measure lowers it one step. `summary` is required."""
 

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from assessment.storage import audit
 from assessment.storage.tables import AuditEntry
+from storage_world import lift_audit_guard
 
 
 def _log(database, n: int) -> None:
@@ -22,6 +23,7 @@ def _verify(database) -> audit.Report:
 
 def _raw(database, sql: str, **params) -> None:
     with database.engine.begin() as conn:
+        lift_audit_guard(conn)
         conn.execute(text(sql), params)
 
 
@@ -46,6 +48,7 @@ def test_verify__details_edited_with_raw_sql__names_that_entry_as_edited(databas
 
 def test_verify__entry_rewritten_with_a_recomputed_hash__names_it_as_edited(database):
     _log(database, 5)
+    _raw(database, "SELECT 1")  # lift the guard, as someone with DDL rights could
     with database.uow() as uow:
         entry = uow.session.get(AuditEntry, 2)
         entry.actor = "mallory"
@@ -106,3 +109,12 @@ def test_append__rolled_back_transaction__leaves_no_entry_and_a_valid_chain(data
 @pytest.mark.parametrize("value", [{"b": 1, "a": [1.5, "是"]}, {"a": [1.5, "是"], "b": 1}])
 def test_canonical_json__key_order__does_not_change_the_text(value):
     assert audit.canonical_json(value) == '{"a":[1.5,"是"],"b":1}'
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 2"])
+def test_audit_log__changed_with_raw_sql_while_guarded__the_database_refuses(database, sql):
+    _log(database, 3)
+    with pytest.raises(Exception, match="append-only"):
+        with database.engine.begin() as conn:
+            conn.execute(text(sql))
+    assert _verify(database).ok

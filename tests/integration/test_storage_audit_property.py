@@ -12,6 +12,7 @@ from assessment.storage.db import make_engine
 from assessment.storage.migrate import upgrade
 from assessment.storage.tables import AuditEntry
 from assessment.storage.uow import Database
+from storage_world import lift_audit_guard
 
 FIELDS = ("at", "actor", "action", "entity", "entity_id", "details", "prev_hash", "hash")
 
@@ -41,6 +42,7 @@ def test_verify__one_entry_edited_in_any_field__names_it(n, data):
     seq = data.draw(st.integers(1, n))
     field = data.draw(st.sampled_from(FIELDS))
     with database.engine.begin() as conn:
+        lift_audit_guard(conn)
         conn.execute(text(f"UPDATE audit_log SET {field} = {field} || 'x' WHERE seq = :s"), {"s": seq})
     assert (seq, "edited") in _findings(database)
     database.dispose()
@@ -52,6 +54,7 @@ def test_verify__one_entry_deleted__names_its_number(n, data):
     database = _chain(n)
     seq = data.draw(st.integers(1, n))
     with database.engine.begin() as conn:
+        lift_audit_guard(conn)
         conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": seq})
     assert (seq, "deleted") in _findings(database)
     database.dispose()

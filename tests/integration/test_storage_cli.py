@@ -47,6 +47,7 @@ def test_cli__audit_verify__passes_then_names_an_entry_edited_with_raw_sql(run, 
     ok = run("audit", "verify")
     assert ok.exit_code == 0 and ok.output.startswith("OK: 2 entries")
     with sqlite3.connect(tmp_path / "cli.db") as conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")  # someone with DDL rights
         conn.execute("UPDATE audit_log SET details = replace(details, '东区', '西区') WHERE seq = 2")
     broken = run("audit", "verify")
     assert broken.exit_code == 2 and "audit_log.seq=2" in broken.output and "STORE-506" in broken.output
