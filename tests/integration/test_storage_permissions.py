@@ -4,12 +4,14 @@ The matter under test belongs to D1-ZJ (a department of district D1 in city C). 
 D1-ZJ, sub_other of D2-ZJ; rev_in reviews D1, rev_city reviews the whole city, rev_out reviews D2.
 """
 
+import io
 from datetime import date
 
 import pytest
 
 from assessment.errors import WenpingError
-from assessment.services import admin, audit_service, bundle, dashboard, followup, review, submissions
+from assessment.services import admin, audit_service, bundle, dashboard, followup, review, submissions, workbook
+from assessment.services.scoring import RulesScorer
 from assessment.storage.repositories import QueueFilter
 from storage_world import PASSWORD, _world_postgres, _world_sqlite, world  # noqa: F401  (fixtures)
 
@@ -79,10 +81,21 @@ CASES = {
                                                 unit_code="D1-ZJ"), None),
     "list_users": ("draft", ADMIN_ONLY, lambda w, a, m: admin.list_users(w.db.uow(read_only=True), a), None),
     "disable_user": ("draft", ADMIN_ONLY, lambda w, a, m: admin.set_disabled(w.db.uow(), a, "sub_other"), None),
+    "enable_user": ("draft", ADMIN_ONLY, lambda w, a, m: admin.set_disabled(w.db.uow(), a, "sub_other", False), None),
+    "import_workbook": ("draft", SUBMITTER_SIDE,
+                        lambda w, a, m: workbook.import_workbook(w.db.uow(), a, RULES.ruleset(), _blank_workbook(), RULES,
+                                                                 unit_code="D1-ZJ"), None),
     "reset_password": ("draft", ADMIN_ONLY,
                        lambda w, a, m: admin.set_password(w.db.uow(), a, "sub_other", "another-pass-77"), None),
     "audit_verify": ("draft", ADMIN_ONLY, lambda w, a, m: audit_service.verify(w.db.uow(read_only=True), a), None),
 }
+
+
+RULES = RulesScorer()
+
+
+def _blank_workbook() -> io.BytesIO:
+    return io.BytesIO(workbook.build_workbook(RULES.ruleset(), "land_expropriation"))
 
 
 def _exported(world, matter_id):
