@@ -28,11 +28,6 @@ def contributions(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
     return _contributions(pipeline, standardise(pipeline, frame))
 
 
-def log_odds(pipeline: Pipeline, frame: pd.DataFrame) -> np.ndarray:
-    """The regression's log-odds: the intercept plus every contribution."""
-    return regression(pipeline).intercept_[0] + contributions(pipeline, frame).sum(axis=1)
-
-
 def top_reasons(parts: np.ndarray, row: pd.Series, count: int) -> tuple[ModelReason, ...]:
     """The `count` largest of one matter's contributions (by size, either sign), largest first."""
     order = sorted(range(len(FEATURE_NAMES)), key=lambda i: (-abs(parts[i]), FEATURE_NAMES[i]))

@@ -73,6 +73,14 @@ def check_state(matter: Matter, allowed: tuple[str, ...], doing: tuple[str, str]
                               action=doing[0], action_en=doing[1])
 
 
+def numbered(revisions: Sequence[Revision], number: int, matter_id: int) -> Revision:
+    """The revision of that number among a matter's revisions."""
+    found = next((r for r in revisions if r.number == number), None)
+    if found is None:
+        raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=matter_id, number=number)
+    return found
+
+
 def current_revision(uow: UnitOfWork, matter: Matter, *, for_update: bool = False) -> Revision:
     return uow.revisions.get(matter.id, matter.current_revision, for_update=for_update)
 

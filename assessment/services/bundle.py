@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from assessment.errors import ErrorCode, WenpingError
-from assessment.services._common import load_matter, record
+from assessment.services._common import load_matter, numbered, record
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.scoring import Scorer
 from assessment.services.submissions import _new_matter, _target_unit, jsonable
@@ -69,10 +69,7 @@ def export_bundle(uow: UnitOfWork, actor: Principal, matter_id: int, revision: i
 
 def _pick_revision(revisions, number: int | None, matter_id: int):
     if number is not None:
-        found = [r for r in revisions if r.number == number]
-        if not found:
-            raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=matter_id, number=number)
-        return found[0]
+        return numbered(revisions, number, matter_id)
     submitted = [r for r in revisions if r.content_hash]
     return submitted[-1] if submitted else revisions[-1]
 

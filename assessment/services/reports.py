@@ -14,7 +14,7 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.i18n import t
 from assessment.loader import load_ruleset
 from assessment.report.export import check_format, default_cache_dir, report_bytes
-from assessment.services._common import load_matter
+from assessment.services._common import load_matter, numbered
 from assessment.services.permissions import Action, Principal
 from assessment.storage.tables import Matter, Revision
 from assessment.storage.uow import UnitOfWork
@@ -53,13 +53,7 @@ def report_filename(title: str, revision: int, fmt: str, lang: Lang) -> str:
 
 def _scored_revision(uow: UnitOfWork, matter: Matter, number: int | None) -> Revision:
     revisions = uow.revisions.for_matter(matter.id)
-    if number is not None:
-        chosen = next((r for r in revisions if r.number == number), None)
-        if chosen is None:
-            raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=matter.id, number=number)
-        candidates = [chosen]
-    else:
-        candidates = list(reversed(revisions))
+    candidates = [numbered(revisions, number, matter.id)] if number is not None else list(reversed(revisions))
     scored = next((r for r in candidates if r.result), None)
     if scored is None:
         raise WenpingError.of(ErrorCode.REPORT_NOT_SCORED, matter=matter.id, number=number or matter.current_revision)

@@ -190,7 +190,7 @@ def copy_to_new_draft(uow: UnitOfWork, actor: Principal, matter_id: int, *, revi
         source, _ = load_matter(uow, actor, matter_id, Action.VIEW)
         rev = uow.revisions.get(source.id, revision or source.current_revision)
         if rev is None:
-            raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=matter_id, number=revision)
+            raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=matter_id, number=revision)
         unit = _target_unit(uow, actor, unit_code)
         matter, _ = _new_matter(uow, actor, unit, kind=source.kind, title=title or source.title,
                                 answers=dict(rev.answers), measures=list(rev.measures), based_on=rev)
@@ -255,7 +255,7 @@ def diff_revisions(uow: UnitOfWork, actor: Principal, matter_id: int, old: int, 
         a, b = (uow.revisions.get(matter.id, n) for n in (old, new))
         for number, rev in ((old, a), (new, b)):
             if rev is None:
-                raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=matter_id, number=number)
+                raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=matter_id, number=number)
         return RevisionDiff(matter.id, old, new, _dict_changes(a.answers, b.answers),
                             _list_changes(a.measures, b.measures), _result_changes(a, b))
 

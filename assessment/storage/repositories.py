@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from assessment.storage import audit
@@ -178,9 +178,6 @@ class Matters:
         query = self._filtered(select(*cols, func.count(Matter.id)), scope, flt).group_by(*cols).order_by(*cols)
         return [tuple(row) for row in self.session.execute(query)]
 
-    def ids_in(self, scope: Scope) -> list[int]:
-        return list(self.session.execute(select(Matter.id).where(scope.matter_filter()).order_by(Matter.id)).scalars())
-
 
 class Revisions:
     def __init__(self, session: Session):
@@ -278,11 +275,6 @@ class AuditTrail:
 
     def verify(self) -> audit.Report:
         return audit.verify(self.session)
-
-    def for_entity(self, entity: str, entity_id: Any) -> Sequence[AuditEntry]:
-        query = (select(AuditEntry).where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-                 .order_by(AuditEntry.seq))
-        return self.session.execute(query).scalars().all()
 
     def count(self) -> int:
         return self.session.execute(select(func.count(AuditEntry.seq))).scalar_one()
