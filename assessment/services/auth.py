@@ -57,21 +57,23 @@ def principal_of(user: User) -> Principal:
 
 def login(uow: UnitOfWork, username: str, password: str) -> Principal:
     """The principal for a right password. Five failures in a row lock the account for 15 minutes;
-    a locked or disabled account is refused even with the right password."""
+    a locked or disabled account is refused even with the right password. That an account is disabled
+    is said only to whoever knows its password, so that a wrong guess cannot tell which names exist."""
     with uow:
         user = uow.users.by_username(username, for_update=True)
         if user is None:
             _matches(_DUMMY_HASH, password)
             raise WenpingError.of(ErrorCode.AUTH_BAD_CREDENTIALS)
         now = uow.now()
-        if user.disabled:
-            raise WenpingError.of(ErrorCode.AUTH_DISABLED)
         if user.locked_until and user.locked_until > now:
             raise WenpingError.of(ErrorCode.AUTH_LOCKED, until=f"{user.locked_until:%Y-%m-%d %H:%M} UTC")
         if not _matches(user.password_hash, password):
-            _count_failure(uow, user, now)
-            uow.commit()
+            if not user.disabled:
+                _count_failure(uow, user, now)
+                uow.commit()
             raise WenpingError.of(ErrorCode.AUTH_BAD_CREDENTIALS)
+        if user.disabled:
+            raise WenpingError.of(ErrorCode.AUTH_DISABLED)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until, user.last_login_at = 0, None, now

@@ -64,6 +64,16 @@ def test_login__disabled_account__is_refused(world):
     assert codes(error) == ["AUTH-603"]
 
 
+def test_login__disabled_account_wrong_password__answers_as_for_an_unknown_name(world):
+    admin.set_disabled(world.db.uow(), SYSTEM, "sub_own")
+    answers = []
+    for username in ("sub_own", "nobody_here"):
+        with pytest.raises(WenpingError) as error:
+            auth.login(world.db.uow(), username, "wrong-password-1")
+        answers.append(codes(error))
+    assert answers == [["AUTH-601"], ["AUTH-601"]]
+
+
 def test_password_reset__by_admin__lifts_a_lock_out(world):
     for _ in range(5):
         with pytest.raises(WenpingError):
