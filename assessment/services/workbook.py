@@ -33,6 +33,7 @@ ANSWER_COLUMN = 7
 MEASURE_FIELDS = ("measure", "text", "factors", "unit", "leader", "deadline", "supporting_units")
 MEASURE_LABELS = ("措施编号 measure id", "措施内容 text", "针对因素 factors", "责任单位 unit", "包案领导 leader",
                   "完成时限 deadline", "协助单位 supporting units")
+MAX_WORKBOOK_BYTES = 20 * 1024 * 1024  # a filled questionnaire is some hundred KB
 _FILL = PatternFill("solid", fgColor="FFF2CC")
 _BOLD = Font(bold=True)
 
@@ -161,16 +162,15 @@ class _Places:
 
 def read_workbook(ruleset, source: Path | str | BinaryIO, scorer) -> tuple[str, str | None, dict, list, list[Problem]]:
     """(kind, title, answers, measures, problems); problems name the sheet, row and question."""
-    try:
-        book = load_workbook(source, data_only=True, read_only=False)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WenpingError.of(ErrorCode.STORE_WORKBOOK, detail=f"cannot read the workbook: {error}") from None
+    book = _open(source)
     if INFO_SHEET not in book.sheetnames:
-        raise WenpingError.of(ErrorCode.STORE_WORKBOOK, Location(sheet=INFO_SHEET), detail="the 说明 sheet is missing")
+        raise WenpingError.of(ErrorCode.STORE_WORKBOOK, Location(sheet=INFO_SHEET), detail="缺少“说明”工作表",
+                              detail_en="the 说明 sheet is missing")
     info = {str(r[0].value): r[1].value for r in book[INFO_SHEET].iter_rows(max_col=2) if r[0].value}
     if info.get("format") != FORMAT:
         raise WenpingError.of(ErrorCode.STORE_WORKBOOK, Location(sheet=INFO_SHEET, row=1),
-                              detail=f"not a Wenping questionnaire workbook (format must be {FORMAT})")
+                              detail=f"不是稳评问卷工作簿（format 应为 {FORMAT}）",
+                              detail_en=f"not a Wenping questionnaire workbook (format must be {FORMAT})")
     kind = ruleset.kind(str(info.get("kind")))
     problems: list[Problem] = []
     places = _Places()
@@ -181,6 +181,24 @@ def read_workbook(ruleset, source: Path | str | BinaryIO, scorer) -> tuple[str, 
     problems.extend(_locate(p, places) for p in scorer.check_measures(measures))
     title = info.get("事项名称 matter title")
     return kind.id, (str(title).strip() if title else None), answers, measures, problems
+
+
+def _open(source: Path | str | BinaryIO):
+    limit = f"{MAX_WORKBOOK_BYTES / 2**20:g} MB"
+    too_big = WenpingError.of(ErrorCode.STORE_WORKBOOK, detail=f"文件超过 {limit}", detail_en=f"the file is larger than {limit}")
+    if isinstance(source, (str, Path)):
+        if Path(source).stat().st_size > MAX_WORKBOOK_BYTES:
+            raise too_big
+        data = Path(source).read_bytes()
+    else:
+        data = source.read(MAX_WORKBOOK_BYTES + 1)
+    if len(data) > MAX_WORKBOOK_BYTES:
+        raise too_big
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise WenpingError.of(ErrorCode.STORE_WORKBOOK, detail=f"无法读取工作簿：{error}",
+                              detail_en=f"cannot read the workbook: {error}") from None
 
 
 def _cell_value(value: Any) -> Any:

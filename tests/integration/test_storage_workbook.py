@@ -157,3 +157,11 @@ def test_workbook__not_a_wenping_workbook__is_refused(world, scorer, tmp_path):
     with pytest.raises(WenpingError) as error:
         workbook.import_workbook(world.db.uow(), world.who("sub_own"), scorer.ruleset(), path, scorer)
     assert [p.code.code for p in error.value.problems] == ["STORE-510"]
+
+
+def test_workbook__larger_than_the_limit__is_refused_before_it_is_opened(world, scorer, monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_WORKBOOK_BYTES", 2**19)
+    data = workbook.build_workbook(scorer.ruleset(), "land_expropriation") + b"\0" * 2**19
+    with pytest.raises(WenpingError) as error:
+        workbook.import_workbook(world.db.uow(), world.who("sub_own"), scorer.ruleset(), io.BytesIO(data), scorer)
+    assert [p.code.code for p in error.value.problems] == ["STORE-510"] and "超过 0.5 MB" in error.value.message("zh")
