@@ -7,11 +7,14 @@ from app_pages import account, ui
 st.set_page_config(page_title=ui.t("app.name"), page_icon=":material/balance:", layout="wide")
 
 who = account.signed_in()
+pages = ui.navigation()
+page = st.navigation(list(pages.values()), position="hidden")  # the sidebar lists only the role's pages
 if who is None:
-    # Every page is registered, hidden, so that an address typed before logging in opens after it.
-    st.navigation(ui.navigation_for(None), position="hidden")
-    account.login_form()
+    account.login_form()  # an address typed before logging in opens after it
 else:
-    page = st.navigation(ui.navigation_for(who.role), position="sidebar", expanded=True)
-    account.sidebar(who)
-    page.run()
+    account.sidebar(who, pages)
+    spec = ui.spec_of(page, pages)
+    if who.role in spec.roles:
+        page.run()
+    else:
+        ui.not_for_role(spec, pages)

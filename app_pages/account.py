@@ -76,8 +76,10 @@ def _demo_accounts() -> None:
     ui.static_table(rows)
 
 
-def sidebar(who: Principal) -> None:
+def sidebar(who: Principal, pages: dict[str, st.Page]) -> None:
     with st.sidebar:
+        ui.menu(pages, who.role)
+        st.divider()
         st.markdown(f"**{ui.plain(who.username)}** · {ui.t('role.' + who.role)}")
         language_switch()
         with st.expander(ui.t("login.change_password")):

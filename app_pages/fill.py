@@ -6,7 +6,7 @@ from app_pages import ui
 from app_pages.questions import entered_answers, section_inputs, widget_key
 from assessment.services import app_queries
 
-STATUS_ICONS = {"done": ":green[:material/check_circle:]", "todo": ":gray[:material/radio_button_unchecked:]",
+STATUS_ICONS = {"done": ":green[:material/check_circle:]", "todo": ":orange[:material/pending:]",
                 "problems": ":red[:material/error:]", "skipped": ":gray[:material/remove:]"}
 
 st.title(ui.t("page.fill"))
@@ -35,12 +35,21 @@ if goto_key in st.session_state:  # set by the submit page's "fix this section"
 if st.session_state.get(section_key) not in {s.id for s in shown}:
     st.session_state[section_key] = next((s.id for s in shown if s.status != "done"), shown[0].id)
 
-nav, body = st.columns([1, 3], gap="large")
+nav, body = st.columns([1, 3.4], gap="medium")
+numbers = {s.id: n for n, s in enumerate(form.sections, start=1)}
+current = st.session_state[section_key]
+
+
+def open_section(section_id: str) -> None:
+    st.session_state[section_key] = section_id
+
+
 with nav:
-    numbers = {s.id: n for n, s in enumerate(form.sections, start=1)}
-    current = st.radio(ui.t("fill.sections"), [s.id for s in shown], key=section_key,
-                       format_func=lambda sid: f"{STATUS_ICONS[form.section(sid).status]} {numbers[sid]}. "
-                                               f"{ui.text(form.section(sid).title)}")
+    st.caption(ui.t("fill.sections"))
+    for s in shown:  # one line per section: its state as an icon, the open one framed
+        st.button(f"{STATUS_ICONS[s.status]} {numbers[s.id]}. {ui.text(s.title)}", key=f"{section_key}-{s.id}",
+                  type="secondary" if s.id == current else "tertiary", on_click=open_section, args=(s.id,),
+                  help=ui.t("fill.status." + s.status))
     skipped = [s for s in form.sections if not s.relevant]
     if skipped:
         st.caption(ui.t("fill.skipped", sections=ui.listed(ui.text(s.title) for s in skipped)))

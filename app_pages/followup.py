@@ -18,7 +18,7 @@ if not rows:
     st.stop()
 
 overdue = [r for r in rows if r.item.overdue]
-open_ = [r for r in rows if r.item.status in ("planned", "in_progress")]
+open_ = [r for r in rows if r.item.status in app_queries.OPEN_STATUSES]
 total, opened, late = st.columns(3)
 total.metric(ui.t("followup.total"), len(rows))
 opened.metric(ui.t("followup.open"), len(open_))
@@ -28,21 +28,29 @@ if overdue:
 
 only_overdue = st.toggle(ui.t("followup.only_overdue"), key="followup-only-overdue")
 listed = overdue if only_overdue else rows
+if not listed:
+    st.success(ui.t("followup.none_overdue"), icon=":material/check_circle:")
+    st.stop()
+flag, deadline, state = ui.t("followup.flag"), ui.t("result.measure.deadline"), ui.t("followup.status")
 table = pd.DataFrame([{
-    ui.t("followup.flag"): ui.t("followup.overdue") if r.item.overdue else "",
+    flag: ui.t("followup.overdue") if r.item.overdue else "",
+    deadline: ui.when(r.item.due_date),
+    state: ui.t("followup.status." + r.item.status),
     ui.t("result.measures"): ui.text(r.name),
+    ui.t("list.title"): f"#{r.matter.id} {r.matter.title}",
     ui.t("result.measure.unit"): r.item.responsible_unit or "-",
     ui.t("result.measure.leader"): r.item.responsible_leader or "-",
-    ui.t("result.measure.deadline"): ui.when(r.item.due_date),
-    ui.t("followup.status"): ui.t("followup.status." + r.item.status),
     ui.t("followup.note"): r.item.note,
-    ui.t("list.title"): f"#{r.matter.id} {r.matter.title}",
 } for r in listed])
-overdue_style = table.style.map(lambda flag: "color: #c62828; font-weight: 600" if flag else "",
-                                subset=[ui.t("followup.flag")])
+overdue_style = table.style.map(lambda text: "color: #c62828; font-weight: 600" if text else "", subset=[flag])
 picked = st.dataframe(overdue_style, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="followup-table", column_config={ui.t("result.measures"): st.column_config.TextColumn(
-                          width="large")})
+                      key="followup-table", column_config={
+                          flag: st.column_config.Column(width=56), deadline: st.column_config.Column(width=96),
+                          state: st.column_config.Column(width=72),
+                          ui.t("result.measures"): st.column_config.Column(width=280),
+                          ui.t("list.title"): st.column_config.Column(width=220),
+                          ui.t("result.measure.unit"): st.column_config.Column(width=150),
+                          ui.t("result.measure.leader"): st.column_config.Column(width=110)})
 if not picked.selection.rows:
     st.caption(ui.t("followup.pick_hint"))
     st.stop()

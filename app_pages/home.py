@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import ui
 from assessment.services import app_queries, submissions
 from assessment.services.views import STATES
-from assessment.storage.repositories import QueueFilter
+from assessment.services.runtime import QueueFilter
 
 PAGE_SIZE = 20
 
@@ -17,8 +17,7 @@ kinds = app_queries.kind_titles()
 
 ui.link("app_pages/new_matter.py", ui.t("page.new"), icon=":material/add_circle:")
 left, right = st.columns(2, vertical_alignment="bottom")
-states = left.multiselect(ui.t("list.states"), STATES, format_func=ui.state_text, key="home-states",
-                          placeholder=ui.t("list.all"))
+states = left.pills(ui.t("list.states"), STATES, format_func=ui.state_text, key="home-states", selection_mode="multi")
 search = right.text_input(ui.t("list.search"), key="home-search", placeholder=ui.t("list.search_hint"))
 
 flt = QueueFilter(states=tuple(states), text=search.strip() or None)
@@ -30,26 +29,21 @@ if not page.items:
     st.info(ui.t("list.empty"))
     st.stop()
 
-open_items = {}
-for row in due:
-    if row.item.status in ("planned", "in_progress"):
-        counts = open_items.setdefault(row.matter.id, [0, 0])
-        counts[0] += 1
-        counts[1] += row.item.overdue
+open_items = app_queries.open_measures(due)
+own_unit_only = me.role == "submitter"  # a department sees only its own unit's matters
 table = pd.DataFrame([{
     "#": m.id,
     ui.t("list.title"): m.title,
     ui.t("list.state"): ui.state_text(m.state),
     ui.t("list.level"): ui.t("level." + m.level) if m.level else "-",
-    ui.t("list.decision"): ui.t("decision." + m.decision) if m.decision else "-",
-    ui.t("list.measures_open"): open_items.get(m.id, [0, 0])[0],
-    ui.t("list.measures_overdue"): open_items.get(m.id, [0, 0])[1],
-    ui.t("list.submitted_at"): ui.when(m.submitted_at),
-    ui.t("list.unit"): m.unit_name,
+    **({} if own_unit_only else {ui.t("list.unit"): m.unit_name}),
     ui.t("list.kind"): ui.text(kinds.get(m.kind)) or m.kind,
+    ui.t("list.submitted_at"): ui.when(m.submitted_at, with_time=False),
+    ui.t("list.measures_due"): f"{open_items[m.id].open} / {open_items[m.id].overdue}" if m.id in open_items else "-",
+    ui.t("list.decision"): ui.t("decision." + m.decision) if m.decision else "-",
 } for m in page.items])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="home-table", column_config={ui.t("list.title"): st.column_config.TextColumn(width="large")})
+                      key="home-table", column_config=ui.list_columns())
 ui.pager("home-page", page.total, PAGE_SIZE)
 
 rows = picked.selection.rows

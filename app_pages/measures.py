@@ -1,11 +1,11 @@
 """措施: pick measures from the library or write one, each with 责任单位, 包案领导 and 时限; the residual risk
-is scored again on every save."""
+is scored again on every save, and each measure says whether it counts and why not."""
 
 import pandas as pd
 import streamlit as st
 
 from app_pages import ui
-from app_pages.result_panels import levels, measures_table
+from app_pages.result_panels import counted_text, levels, measure_labels, measures_table, responsibility
 from assessment.services import app_queries
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -15,24 +15,16 @@ matter_id = ui.chosen_matter(states=app_queries.EDITABLE_STATES)
 if matter_id is None:
     st.stop()
 view = ui.call(app_queries.result_view, ui.read(), ui.me(), matter_id, lang=ui.lang())
-options = ui.call(app_queries.measure_options, ui.read(), ui.me(), matter_id)
-if view is None or options is None:
+if view is None:
     st.stop()
+options = app_queries.measure_options(view)
 ui.matter_header(view.matter)
 ui.matter_steps(matter_id, "app_pages/measures.py")
 editable = view.matter.state in app_queries.EDITABLE_STATES
 current = [dict(m) for m in view.revision.measures]
 library = {o.id: o for o in options.library}
-
-
-def measure_text(measure: dict) -> str:
-    words = measure.get("text")
-    if isinstance(words, dict):
-        return words.get(ui.lang()) or words.get("zh") or ""
-    if isinstance(words, str):
-        return words
-    known = library.get(measure.get("measure") or "")
-    return ui.text(known.name) if known else str(measure.get("measure") or "")
+problems_key, warning_key, flash_key = (f"measure-problems-{matter_id}", f"measure-warning-{matter_id}",
+                                        f"measure-flash-{matter_id}")
 
 
 def aimed_at(measure: dict) -> str:
@@ -41,10 +33,26 @@ def aimed_at(measure: dict) -> str:
     return ui.listed(ui.text(options.factors[f]) if f in options.factors else f for f in factors)
 
 
-def save(measures: list[dict]) -> None:
-    if ui.call(app_queries.save_measures, ui.uow(), ui.me(), matter_id, measures,
-               expected_version=view.matter.version) is not None:
-        st.rerun()
+def row_status(row: app_queries.MeasureRow) -> str:
+    """Whether the measure counts toward the residual risk, and if not, why."""
+    if row.problems:
+        return ui.t("measures.invalid") + ui.colon() + ui.clauses(
+            ui.problem_text(p, with_place=False, labels=measure_labels()) for p in row.problems)
+    return counted_text(row.result) if row.result is not None else "-"
+
+
+def save_table(edited: dict, form: list[dict]) -> None:
+    """The planned table's save button's callback: apply the edits and removals, then save."""
+    changes = edited.get("edited_rows") or {}
+    kept = []
+    for position, measure in enumerate(form):
+        row = {**measure, **changes.get(position, changes.get(str(position), {}))}
+        if not row.get("remove"):
+            kept.append({**current[position], **{k: (row.get(k) or "").strip() or None
+                                                 for k in ("unit", "leader", "deadline", "supporting_units")}})
+    if ui.remember_problems(problems_key, app_queries.save_measures, ui.uow(), ui.me(), matter_id, kept,
+                            expected_version=view.matter.version) is not None:
+        st.session_state[flash_key] = ui.t("measures.saved", count=len(kept))
 
 
 LIBRARY_FORM = {"library-pick": None, "library-unit": "", "library-leader": "", "library-deadline": ""}
@@ -62,6 +70,7 @@ def add(measure_of, form: dict) -> None:
                                  current + [measure], expected_version=view.matter.version)
     if saved is not None:
         state.update(form)
+        state[flash_key] = ui.t("measures.added", name=app_queries.measure_name(measure, ui.lang()))
 
 
 def library_measure(state) -> dict | None:
@@ -69,10 +78,9 @@ def library_measure(state) -> dict | None:
     if picked is None:
         state[warning_key] = ui.t("measures.pick_first")
         return None
-    option = library[picked]
-    return {"measure": picked, "factors": list(option.factors),
-            "unit": state["library-unit"].strip() or (ui.text(option.typical_unit) if option.typical_unit else None),
-            "leader": state["library-leader"].strip() or None, "deadline": state["library-deadline"].strip() or None}
+    return {"measure": picked, "factors": list(library[picked].factors),
+            "unit": state["library-unit"].strip() or None, "leader": state["library-leader"].strip() or None,
+            "deadline": state["library-deadline"].strip() or None}
 
 
 def own_measure(state) -> dict | None:
@@ -80,54 +88,59 @@ def own_measure(state) -> dict | None:
     if not words:
         state[warning_key] = ui.t("measures.text_first")
         return None
+    if not state["own-factors"]:
+        state[warning_key] = ui.t("measures.factors_first")
+        return None
     return {"text": {"zh": words, "en": words}, "factors": list(state["own-factors"]),
             "lowers": {"probability": state["own-p"], "impact": state["own-c"]},
             "unit": state["own-unit"].strip() or None, "leader": state["own-leader"].strip() or None,
             "deadline": state["own-deadline"].strip() or None}
 
 
-problems_key, warning_key = f"measure-problems-{matter_id}", f"measure-warning-{matter_id}"
 if view.assessment is not None:
     levels(view.assessment, view)
-ui.show_problems(list(view.problems))
 if not editable:
     st.info(ui.t("fill.not_editable"), icon=":material/lock:")
+if flash := st.session_state.pop(flash_key, None):
+    st.success(flash, icon=":material/check_circle:")
+ui.shown_problems(problems_key)
+if warning := st.session_state.pop(warning_key, None):
+    st.warning(warning, icon=":material/warning:")
 
-st.subheader(ui.t("measures.planned"), anchor=False)
+st.subheader(ui.t("measures.planned") + ui.paren(len(current)), anchor=False)
 if current:
-    frame = pd.DataFrame([{
-        "measure": measure_text(m),
+    status = {r.row: row_status(r) for r in view.measure_rows}
+    rows = [{
+        "measure": app_queries.measure_name(m, ui.lang()),
         "factors": aimed_at(m),
         "unit": m.get("unit") or "", "leader": m.get("leader") or "", "deadline": str(m.get("deadline") or ""),
+        "counted": status.get(n, "-"),
         "supporting_units": m.get("supporting_units") or "", "remove": False,
-    } for m in current])
+    } for n, m in enumerate(current, start=1)]
+    table_key = f"measure-table-{matter_id}-{view.matter.version}"  # a new table after each save
     with st.form(f"measures-{matter_id}"):
-        edited = st.data_editor(frame, hide_index=True, width="stretch", disabled=["measure", "factors"] if editable else True,
-                                key=f"measure-table-{matter_id}", column_config={
-                                    "measure": st.column_config.TextColumn(ui.t("result.measures"), width="medium"),
-                                    "factors": st.column_config.TextColumn(ui.t("measures.factors")),
-                                    "unit": st.column_config.TextColumn(ui.t("result.measure.unit") + " *", max_chars=200),
-                                    "leader": st.column_config.TextColumn(ui.t("result.measure.leader") + " *", max_chars=100),
-                                    "deadline": st.column_config.TextColumn(ui.t("result.measure.deadline") + " *",
-                                                                            validate=DATE_PATTERN, help="YYYY-MM-DD"),
-                                    "supporting_units": st.column_config.TextColumn(ui.t("measures.supporting"), max_chars=300),
-                                    "remove": st.column_config.CheckboxColumn(ui.t("measures.remove")),
-                                })
-        if st.form_submit_button(ui.t("measures.save"), type="primary", disabled=not editable, key="measures-save"):
-            kept = []
-            for measure, row in zip(current, edited.to_dict("records")):
-                if not row["remove"]:
-                    kept.append({**measure, **{k: (row[k] or "").strip() or None
-                                               for k in ("unit", "leader", "deadline", "supporting_units")}})
-            save(kept)
+        st.data_editor(pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key, placeholder="",
+                       disabled=["measure", "factors", "counted"] if editable else True, column_config={
+                           "measure": st.column_config.TextColumn(ui.t("result.measures"), width=220),
+                           "factors": st.column_config.TextColumn(ui.t("measures.factors"), width=140),
+                           "unit": st.column_config.TextColumn(ui.t("result.measure.unit") + " *", max_chars=200,
+                                                               width=140),
+                           "leader": st.column_config.TextColumn(ui.t("result.measure.leader") + " *", max_chars=100,
+                                                                 width=110),
+                           "deadline": st.column_config.TextColumn(ui.t("result.measure.deadline") + " *", width=104,
+                                                                   validate=DATE_PATTERN, help="YYYY-MM-DD"),
+                           "counted": st.column_config.TextColumn(ui.t("result.measure.counted"), width=200),
+                           "supporting_units": st.column_config.TextColumn(ui.t("measures.supporting"), max_chars=300,
+                                                                           width=120),
+                           "remove": st.column_config.CheckboxColumn(ui.t("measures.remove"), width=56),
+                       })
+        st.form_submit_button(ui.t("measures.save"), type="primary", disabled=not editable, key="measures-save",
+                              on_click=lambda: save_table(st.session_state.get(table_key) or {}, rows))
     st.caption(ui.t("measures.counted_rule"))
 else:
     st.caption(ui.t("result.no_measures"))
 
 if editable:
-    ui.shown_problems(problems_key)
-    if warning := st.session_state.pop(warning_key, None):
-        st.warning(warning, icon=":material/warning:")
     from_library, own = st.columns(2, border=True)
     with from_library:
         st.markdown(f"**{ui.t('measures.from_library')}**")
@@ -135,30 +148,36 @@ if editable:
             def library_label(measure_id: str) -> str:
                 option = library[measure_id]
                 aimed = ui.listed(ui.text(options.factors[f]) for f in option.factors)
-                return f"{measure_id} {ui.text(option.name)}" + (ui.paren(ui.t("measures.aims", factors=aimed)) if aimed else "")
+                return ui.text(option.name) + (ui.paren(ui.t("measures.aims", factors=aimed)) if aimed else "")
 
-            st.selectbox(ui.t("measures.library_measure"), list(library), index=None, format_func=library_label,
-                         placeholder=ui.t("form.pick_one"), key="library-pick")
-            st.text_input(ui.t("result.measure.unit"), max_chars=200, key="library-unit",
-                          placeholder=ui.t("measures.typical_unit"))
-            st.text_input(ui.t("result.measure.leader"), max_chars=100, key="library-leader")
-            st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10, key="library-deadline")
+            st.selectbox(ui.t("measures.library_measure") + " :red[*]", list(library), index=None,
+                         format_func=library_label, placeholder=ui.t("form.pick_one"), key="library-pick")
+            st.text_input(ui.t("result.measure.unit") + " :red[*]", max_chars=200, key="library-unit",
+                          placeholder=ui.t("measures.unit_placeholder"))
+            st.text_input(ui.t("result.measure.leader") + " :red[*]", max_chars=100, key="library-leader")
+            st.text_input(ui.t("result.measure.deadline") + " :red[*]", placeholder="YYYY-MM-DD", max_chars=10,
+                          key="library-deadline")
             st.form_submit_button(ui.t("measures.add"), key="library-add", on_click=add,
                                   args=(library_measure, LIBRARY_FORM))
     with own:
         st.markdown(f"**{ui.t('measures.own')}**")
         with st.form(f"own-{matter_id}"):
-            st.text_area(ui.t("measures.text"), max_chars=1000, key="own-text")
-            st.multiselect(ui.t("measures.factors"), list(options.factors), format_func=lambda f: ui.text(options.factors[f]),
-                           placeholder=ui.t("form.pick_many"), key="own-factors")
+            st.text_area(ui.t("measures.text") + " :red[*]", max_chars=1000, key="own-text")
+            st.multiselect(ui.t("measures.factors") + " :red[*]", list(options.factors),
+                           format_func=lambda f: ui.text(options.factors[f]), placeholder=ui.t("form.pick_many"),
+                           key="own-factors", select_all=False)
             drops = list(range(options.max_custom_drop + 1))
             st.selectbox(ui.t("measures.lowers_probability"), drops, index=len(drops) - 1, key="own-p")
             st.selectbox(ui.t("measures.lowers_impact"), drops, index=0, key="own-c")
-            st.text_input(ui.t("result.measure.unit"), max_chars=200, key="own-unit")
-            st.text_input(ui.t("result.measure.leader"), max_chars=100, key="own-leader")
-            st.text_input(ui.t("result.measure.deadline"), placeholder="YYYY-MM-DD", max_chars=10, key="own-deadline")
+            st.text_input(ui.t("result.measure.unit") + " :red[*]", max_chars=200, key="own-unit",
+                          placeholder=ui.t("measures.unit_placeholder"))
+            st.text_input(ui.t("result.measure.leader") + " :red[*]", max_chars=100, key="own-leader")
+            st.text_input(ui.t("result.measure.deadline") + " :red[*]", placeholder="YYYY-MM-DD", max_chars=10,
+                          key="own-deadline")
             st.form_submit_button(ui.t("measures.add"), key="own-add", on_click=add, args=(own_measure, OWN_FORM))
+    st.caption(ui.t("measures.required_note"))
 
 if view.assessment is not None:
     measures_table(view.assessment)
+responsibility(view)
 ui.link("app_pages/submit.py", ui.t("measures.next"), matter_id, icon=":material/arrow_forward:")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -30,9 +31,14 @@ def section_inputs(section: SectionView, key_of, *, show_required: bool) -> dict
             continue
         answers[view.name] = answer_input(view, key_of(view.name))
         for problem in view.problems:
-            if show_required or problem.code is not ErrorCode.ANS_REQUIRED:
-                st.error(problem_text(problem, with_place=False), icon=":material/error:")
+            if show_required or problem.code is not ErrorCode.ANS_REQUIRED or problem.where.row is not None:
+                st.error(problem_text(problem, with_place=False, labels=column_labels(view)), icon=":material/error:")
     return answers
+
+
+def column_labels(view: QuestionView) -> dict[str, str]:
+    """A table question's column names → their labels, to place a problem in a row by its column."""
+    return {c.name: text(c.label) for c in view.question.columns or ()}
 
 
 def entered_answers(section: SectionView, key_of) -> dict[str, Any]:
@@ -89,7 +95,7 @@ def answer_input(view: QuestionView, key: str) -> Any:
         names = {c.name: text(c.label) for c in view.choices}
         chosen = [v for v in view.value or [] if v in names] if isinstance(view.value, list) else []
         picked = st.multiselect(label, list(names), default=chosen, format_func=names.get, key=key, help=hint,
-                                placeholder=t("form.pick_many"))
+                                placeholder=t("form.pick_many"), select_all=False)
         return as_answer(view, picked)
     return _table(view, key, label, hint)
 
@@ -152,7 +158,9 @@ def _table(view: QuestionView, key: str, label: str, hint: str | None) -> list[d
     if hint:
         st.caption(hint)
     edited = st.data_editor(_frame(view), key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                            column_config={c.name: _column(c, view) for c in columns})
+                            placeholder="", column_config={c.name: _column(c, view) for c in columns})
+    for note in view.notes:
+        st.warning(text(note), icon=":material/link_off:")
     return _answer_rows(edited.to_dict("records"), columns)
 
 
@@ -187,15 +195,36 @@ def _dtype(column: Question) -> str:
 def _column(column: Question, view: QuestionView):
     label = text(column.label) + (" *" if column.required is True else "")
     hint = text(column.hint) or None
+    width = _column_width(column, label)
+    if column.name in view.column_names:  # names another table's rows: pick one of those saved
+        typed = [r.get(column.name) for r in view.value or [] if isinstance(r, dict) and r.get(column.name)]
+        names = list(dict.fromkeys([*view.column_names[column.name], *typed]))
+        return st.column_config.SelectboxColumn(label, help=hint or t("form.saved_names"), options=names, width=width)
     if column.type in ("single_choice", "multiple_choice"):
         names = {c.name: text(c.label) for c in view.column_choices.get(column.name, ())}
-        return st.column_config.SelectboxColumn(label, help=hint, options=list(names), format_func=names.get)
+        return st.column_config.SelectboxColumn(label, help=hint, options=list(names), format_func=names.get,
+                                                width=width)
     if column.type in _NUMERIC:
         return st.column_config.NumberColumn(label, help=hint, step=1 if column.type == "integer" else None,
-                                             min_value=column.min, max_value=column.max)
+                                             min_value=column.min, max_value=column.max, width=width)
     if column.type == "yes_no":
-        return st.column_config.CheckboxColumn(label, help=hint)
-    return st.column_config.TextColumn(label, help=hint, max_chars=column.max_length)
+        return st.column_config.CheckboxColumn(label, help=hint, width=width)
+    return st.column_config.TextColumn(label, help=hint, max_chars=column.max_length, width=width)
+
+
+LONG_TEXT = 200  # characters: a text column allowed more than this gets the room of a sentence
+
+
+def _column_width(column: Question, label: str) -> int:
+    """Pixels: room for the label (CJK characters are about twice as wide) and for a typical value."""
+    label_px = sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in label) + 36
+    if column.type in _NUMERIC or column.type == "yes_no":
+        value_px = 72
+    elif column.type in ("single_choice", "multiple_choice"):
+        value_px = 88
+    else:
+        value_px = 200 if (column.max_length or 0) > LONG_TEXT else 120
+    return max(label_px, value_px)
 
 
 def _row(record: dict[str, Any], columns: list[Question]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import ui
 from assessment.services import admin, app_queries, review
 from assessment.services.views import LEVELS
-from assessment.storage.repositories import QueueFilter
+from assessment.services.runtime import QueueFilter
 
 PAGE_SIZE = 20
 
@@ -17,15 +17,16 @@ st.title(ui.t("page.queue"))
 kinds = app_queries.kind_titles()
 units = {u.id: u for u in ui.call(admin.list_units, ui.read(), me) or []}
 
-state_col, level_col, kind_col, unit_col, date_col = st.columns([1, 1, 1.3, 1.3, 1.5])
-states = state_col.multiselect(ui.t("list.states"), review.PENDING, format_func=ui.state_text, key="queue-states",
-                               placeholder=ui.t("list.all"))
-levels = level_col.multiselect(ui.t("list.level"), LEVELS, format_func=lambda v: ui.t("level." + v), key="queue-levels",
-                               placeholder=ui.t("list.all"))
+state_col, level_col = st.columns(2)
+states = state_col.pills(ui.t("list.states"), review.PENDING, format_func=ui.state_text, key="queue-states",
+                         selection_mode="multi")
+levels = level_col.pills(ui.t("list.level"), LEVELS, format_func=lambda v: ui.t("level." + v), key="queue-levels",
+                         selection_mode="multi")
+kind_col, unit_col, date_col = st.columns(3)
 picked_kinds = kind_col.multiselect(ui.t("list.kind"), list(kinds), format_func=lambda k: ui.text(kinds[k]),
-                                    key="queue-kinds", placeholder=ui.t("list.all"))
+                                    key="queue-kinds", placeholder=ui.t("list.all"), select_all=False)
 picked_units = unit_col.multiselect(ui.t("list.unit"), list(units), format_func=lambda u: units[u].name,
-                                    key="queue-units", placeholder=ui.t("list.all"))
+                                    key="queue-units", placeholder=ui.t("list.all"), select_all=False)
 dates = date_col.date_input(ui.t("list.submitted_between"), value=(), format="YYYY-MM-DD", key="queue-dates")
 start = datetime.combine(dates[0], time.min) if len(dates) >= 1 else None
 end = datetime.combine(dates[1], time.min) + timedelta(days=1) if len(dates) == 2 else None
@@ -49,7 +50,7 @@ table = pd.DataFrame([{
     ui.t("list.kind"): ui.text(kinds.get(m.kind)) or m.kind,
 } for m in page.items])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="queue-table", column_config={ui.t("list.title"): st.column_config.TextColumn(width="large")})
+                      key="queue-table", column_config=ui.list_columns(**{"list.submitted_at": 128}))
 ui.pager("queue-page", page.total, PAGE_SIZE)
 if picked.selection.rows:
     matter = page.items[picked.selection.rows[0]]

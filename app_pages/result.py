@@ -1,9 +1,10 @@
-"""评估结果: the result of the current revision (provisional while it is a draft), or of an earlier one."""
+"""评估结果: the result of the current revision (provisional while it is a draft), or of an earlier one, and what
+the reviewers said about it."""
 
 import streamlit as st
 
 from app_pages import ui
-from app_pages.result_panels import show_result
+from app_pages.result_panels import history, show_result
 from assessment.services import app_queries
 
 st.title(ui.t("page.result"))
@@ -18,6 +19,7 @@ if st.session_state.pop(f"submitted-{matter_id}", False):
     st.success(ui.t("submit.done"), icon=":material/check_circle:")
 if view.matter.state in app_queries.EDITABLE_STATES:
     ui.matter_steps(matter_id, "app_pages/result.py")
+history(view)
 if view.revision.number > 1:
     numbers = list(range(view.revision.number, 0, -1))
     number = st.selectbox(ui.t("result.revision"), numbers, key=f"result-revision-{matter_id}",

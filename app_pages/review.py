@@ -4,7 +4,7 @@ actions (comment, return, override the level with a reason, approve with a decis
 import streamlit as st
 
 from app_pages import ui
-from app_pages.result_panels import show_result
+from app_pages.result_panels import history, show_result
 from assessment.services import app_queries, review, submissions
 from assessment.services.views import DECISIONS, LEVELS
 
@@ -13,7 +13,7 @@ st.title(ui.t("page.review"))
 matter_id = ui.chosen_matter(states=("submitted", "in_review", "returned", "approved"))
 if matter_id is None:
     st.stop()
-detail = ui.call(submissions.get_matter, ui.read(), me, matter_id)
+detail = ui.call(app_queries.matter_detail, ui.read(), me, matter_id)
 if detail is None:
     st.stop()
 frozen = [r for r in detail.revisions if r.result is not None]
@@ -40,7 +40,7 @@ if summary.state in review.PENDING:
         acted(ui.call(review.start_review, ui.uow(), me, matter_id, expected_version=summary.version), ui.t("review.started"))
     comment_tab, return_tab, override_tab, approve_tab = st.tabs(
         [ui.t("review.comment"), ui.t("review.return"), ui.t("review.override"), ui.t("review.approve")])
-    with comment_tab, st.form("review-comment"):
+    with comment_tab, st.form("review-comment", clear_on_submit=True):
         words = st.text_area(ui.t("review.comment_text"), max_chars=2000, key="review-comment-text")
         if st.form_submit_button(ui.t("review.comment"), key="review-comment-send"):
             acted(ui.call(review.comment, ui.uow(), me, matter_id, words), ui.t("review.commented"))
@@ -88,38 +88,19 @@ if frozen:
 
 # --- history and changes -------------------------------------------------------------------------------------
 
-if detail.reviews:
-    st.subheader(ui.t("review.history"), anchor=False)
-    names = ui.call(app_queries.user_names, ui.read(), me, matter_id, [r.reviewer_id for r in detail.reviews]) or {}
-    ui.static_table([{
-        ui.t("review.when"): ui.when(r.at),
-        ui.t("list.revision"): r.revision,
-        ui.t("review.who"): names.get(r.reviewer_id, str(r.reviewer_id)),
-        ui.t("review.action"): ui.t("review.action." + r.action),
-        ui.t("review.detail"): " ".join(filter(None, [
-            ui.t("decision." + r.decision) if r.decision else "",
-            f"{ui.t('level.' + r.level_from) if r.level_from else '-'} → {ui.t('level.' + r.level_to)}" if r.level_to else "",
-            r.comment])),
-    } for r in detail.reviews])
-
+history(view)
 if len(frozen) >= 2:
     st.subheader(ui.t("review.changes", old=frozen[-2].number, new=frozen[-1].number), anchor=False)
     diff = ui.call(submissions.diff_revisions, ui.read(), me, matter_id, frozen[-2].number, frozen[-1].number)
-    labels = app_queries.answer_labels(summary.kind)
-
-    def shown(question: str, value) -> str:
-        choices = labels.choices.get(question, {}).get(ui.lang(), {})
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return ui.listed(choices.get(v, v) for v in value) or "-"
-        return "-" if value is None else str(choices.get(value, value) if isinstance(value, str) else value)
-
+    answers = app_queries.answer_text(summary.kind, ui.lang())
     if diff is not None and diff.empty:
         st.caption(ui.t("review.no_changes"))
     elif diff is not None:
-        rows = [{ui.t("review.item"): ui.text(labels.questions.get(c.key)) or c.key, ui.t("review.old"): shown(c.key, c.old),
-                 ui.t("review.new"): shown(c.key, c.new)} for c in diff.answers]
-        rows += [{ui.t("review.item"): ui.t("review.measure_n", n=c.key), ui.t("review.old"): str(c.old or "-"),
-                  ui.t("review.new"): str(c.new or "-")} for c in diff.measures]
+        rows = [{ui.t("review.item"): answers.label(c.key), ui.t("review.old"): answers.text(c.key, c.old),
+                 ui.t("review.new"): answers.text(c.key, c.new)} for c in diff.answers]
+        rows += [{ui.t("review.item"): ui.t("review.measure_n", n=c.key),
+                  ui.t("review.old"): app_queries.measure_line(c.old, ui.lang()),
+                  ui.t("review.new"): app_queries.measure_line(c.new, ui.lang())} for c in diff.measures]
         rows += [{ui.t("review.item"): ui.t("review.result." + c.key), ui.t("review.old"): str(c.old),
                   ui.t("review.new"): str(c.new)} for c in diff.result]
         ui.static_table(rows)

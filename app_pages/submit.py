@@ -3,7 +3,8 @@
 import streamlit as st
 
 from app_pages import ui
-from app_pages.result_panels import levels
+from app_pages.questions import column_labels
+from app_pages.result_panels import levels, measure_labels, responsibility
 from assessment.services import app_queries
 
 st.title(ui.t("page.submit"))
@@ -35,16 +36,19 @@ if blocking or form.other_problems or blocking_measures:
         with st.container(border=True):
             st.markdown(f"**{numbers[section.id]}. {ui.text(section.title)}**")
             for question, problem in items:
-                st.markdown(f"- {ui.text(question.question.label)}{ui.colon()}{ui.plain(ui.problem_text(problem, with_place=False))}")
+                shown = ui.problem_text(problem, with_place=False, labels=column_labels(question))
+                st.markdown(f"- {ui.plain(ui.text(question.question.label))}{ui.colon()}{ui.plain(shown)}")
             if st.button(ui.t("submit.go_fix"), key=f"fix-{section.id}", icon=":material/edit_note:"):
                 st.session_state[f"goto-{matter_id}"] = section.id
                 ui.go("app_pages/fill.py", matter_id)
-    ui.show_problems(list(form.other_problems) + blocking_measures)
+    ui.show_problems(list(form.other_problems))
+    ui.show_problems(blocking_measures, labels=measure_labels())
     st.stop()
 
 if view.assessment is not None:
     levels(view.assessment, view)
 st.caption(ui.t("submit.measures", count=len(view.revision.measures)))
+responsibility(view)
 confirmed = st.checkbox(ui.t("submit.confirm"), key=f"confirm-{matter_id}")
 if st.button(ui.t("submit.button"), type="primary", disabled=not confirmed, key="submit-button", icon=":material/send:"):
     with st.spinner(ui.t("submit.scoring")):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -15,17 +15,13 @@ import streamlit as st
 from assessment.domain.i18n_text import I18nText
 from assessment.errors import Problem, WenpingError
 from assessment.i18n import t as catalog_text
-from assessment.services import app_queries, submissions
-from assessment.services._common import LOCAL_TZ
+from assessment.services import app_queries, runtime, submissions
 from assessment.services.permissions import Principal
-from assessment.storage.db import database_url
-from assessment.storage.migrate import require_head
-from assessment.storage.repositories import QueueFilter
-from assessment.storage.uow import Database
+from assessment.services.runtime import LOCAL_TZ, QueueFilter
 
-LEVEL_COLOURS = {"low": "green", "medium": "orange", "high": "red"}
+LEVEL_COLOURS = {"low": "green", "medium": "orange", "high": "red"}  # badge colours (Streamlit's names)
+LEVEL_HEX = {"low": "#2e7d32", "medium": "#ef6c00", "high": "#c62828"}  # the same colours in charts
 STATE_COLOURS = {"draft": "gray", "submitted": "blue", "in_review": "violet", "returned": "orange", "approved": "green"}
-DEMO_ENV = "WENPING_DEMO"
 
 
 # --- session ---------------------------------------------------------------------------------------------
@@ -53,20 +49,19 @@ def me() -> Principal:
 
 
 def demo_mode() -> bool:
-    return os.environ.get(DEMO_ENV) == "1"
+    return runtime.demo_mode()
 
 
 @st.cache_resource(show_spinner=False)
-def _database(url: str) -> Database:
-    database = Database(url)
-    require_head(database.engine)
-    return database
+def _database(url: str):
+    return runtime.open_database(url)
 
 
-def database() -> Database:
-    """The process's database (one engine shared by every session); a schema that is not up to date stops here."""
+def database():
+    """The process's database (one engine shared by every session, cached by its address); a schema that is
+    not up to date stops here."""
     try:
-        return _database(database_url())
+        return _database(runtime.database_url())
     except WenpingError as error:
         show_problems(error.problems)
         st.stop()
@@ -93,7 +88,8 @@ class PageSpec:
     group: str  # catalog key of its navigation section
 
 
-ALL = frozenset({"submitter", "reviewer", "admin"})
+ROLE_NAMES = ("submitter", "reviewer", "admin")
+ALL = frozenset(ROLE_NAMES)
 FILLERS = frozenset({"submitter", "admin"})
 REVIEWERS = frozenset({"reviewer", "admin"})
 PAGES = (
@@ -117,15 +113,36 @@ def _page(spec: PageSpec) -> st.Page:
     return st.Page(spec.path, title=title, icon=spec.icon, url_path=spec.url or None, default=spec.url == "")
 
 
-def navigation_for(role: str | None) -> dict[str, list[st.Page]] | list[st.Page]:
-    """The role's pages by section; with no role, every page (so that a typed address opens after login)."""
-    if role is None:
-        return [_page(spec) for spec in PAGES]
-    sections: dict[str, list[st.Page]] = {}
+def navigation() -> dict[str, st.Page]:
+    """Every page, by path. All are registered whatever the role, so that an address typed before logging in
+    opens after it, and a page the role may not use says so instead of silently showing another one."""
+    return {spec.path: _page(spec) for spec in PAGES}
+
+
+def spec_of(page, pages: dict[str, st.Page]) -> PageSpec:
+    """The spec of the page st.navigation chose (it gives back one of the objects it was handed)."""
+    return next(spec for spec in PAGES if pages[spec.path] is page)
+
+
+def menu(pages: dict[str, st.Page], role: str) -> None:
+    """The sidebar's list of the role's pages, by section."""
+    sections: dict[str, list[PageSpec]] = {}
     for spec in PAGES:
         if role in spec.roles:
-            sections.setdefault(t(spec.group), []).append(_page(spec))
-    return sections
+            sections.setdefault(spec.group, []).append(spec)
+    for group, specs in sections.items():
+        st.caption(t(group))
+        for spec in specs:
+            st.page_link(pages[spec.path], label=pages[spec.path].title, icon=spec.icon, width="stretch")
+
+
+def not_for_role(spec: PageSpec, pages: dict[str, st.Page]) -> None:
+    """A page the user's role does not have (typed or bookmarked): say so, and offer the home page."""
+    roles = listed(t("role." + r) for r in ROLE_NAMES if r in spec.roles)
+    st.warning(t("nav.not_for_role", page=t(spec.title), roles=roles, role=t("role." + me().role)),
+               icon=":material/block:")
+    home = pages[PAGES[0].path]
+    st.page_link(home, label=home.title, icon=PAGES[0].icon)
 
 
 def can_open(path: str) -> bool:
@@ -145,18 +162,26 @@ def go(path: str, matter_id: int | None = None) -> None:
 # --- services and their problems --------------------------------------------------------------------------
 
 
-def problem_text(problem: Problem, *, with_place: bool = True) -> str:
-    if with_place:
-        return problem.message(lang())
-    body = problem.code.text(lang(), **problem.params)
-    row = problem.where.row
-    place = t("form.row", row=row) + (f" · {problem.where.field}" if problem.where.field else "") if row else ""
+def problem_text(problem: Problem, *, with_place: bool = True, labels: Mapping[str, str] | None = None) -> str:
+    """A problem in the user's words. A problem in a table row is placed by row and column label (`labels`:
+    field name → label); other places as the problem gives them (file, line, id), unless `with_place` is off
+    (the problem is drawn at its question)."""
+    params = dict(problem.params)
+    if params.get("role") in ROLE_NAMES:
+        params["role"] = t("role." + params["role"])
+    body = problem.code.text(lang(), **params)
+    where = problem.where
+    if where.row:
+        field = (labels or {}).get(where.field or "", where.field)
+        place = t("form.row", row=where.row) + (f" · {field}" if field else "")
+    else:
+        place = where.render(lang()) if with_place else ""
     return f"{place}{colon() if place else ''}{body} ({problem.code.code})"
 
 
-def show_problems(problems: list[Problem], *, with_place: bool = True) -> None:
+def show_problems(problems: list[Problem], *, labels: Mapping[str, str] | None = None) -> None:
     for problem in problems:
-        st.error(problem_text(problem, with_place=with_place), icon=":material/error:")
+        st.error(problem_text(problem, labels=labels), icon=":material/error:")
 
 
 def call(service: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -195,7 +220,11 @@ def chosen_matter(states: tuple[str, ...] = ()) -> int | None:
     """The matter named in the address, or one the user picks among those in the given states."""
     matter_id = matter_id_from_url()
     if matter_id is not None:
-        return matter_id
+        if call(app_queries.can_view, read(), me(), matter_id):
+            return matter_id
+        # One message whether it does not exist or belongs to a unit out of reach: ids cannot be probed.
+        st.error(t("matter.unavailable", id=matter_id), icon=":material/block:")
+        return None
     page = call(submissions.list_matters, read(), me(), QueueFilter(states=states), limit=200)
     if page is None or not page.items:
         st.info(t("matter.none_to_pick"))
@@ -250,13 +279,27 @@ def matter_steps(matter_id: int, current: str) -> None:
                 link(path, label, matter_id)
 
 
-def when(moment: datetime | date | None) -> str:
+def when(moment: datetime | date | None, *, with_time: bool = True) -> str:
     """A stored time (naive UTC) in local time; a date as it is."""
     if moment is None:
         return "-"
     if isinstance(moment, datetime):
-        return moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+        local = moment.replace(tzinfo=timezone.utc).astimezone(LOCAL_TZ)
+        return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
     return moment.isoformat()
+
+
+LIST_WIDTHS = {  # pixels: the columns of the matter lists, so that the key ones fit a laptop screen
+    "#": 44, "list.title": 260, "list.state": 64, "list.level": 72, "list.unit": 176, "list.kind": 104,
+    "list.submitted_at": 96, "list.revision": 48, "list.measures_due": 96, "list.decision": 112,
+}
+
+
+def list_columns(**overrides: int) -> dict[str, Any]:
+    """Column settings for a matter list (a table with the LIST_WIDTHS columns it has); the title stays in view."""
+    widths = {**LIST_WIDTHS, **overrides}
+    return {(key if key == "#" else t(key)): st.column_config.Column(width=width, pinned=key in ("#", "list.title") or None)
+            for key, width in widths.items()}
 
 
 def plain(value: str) -> str:

@@ -373,16 +373,6 @@ def _where(data: Any, loc: tuple, file: str | None, ident: str | None = None) ->
     return Location(file=file, line=line, id=ident, field=".".join(str(p) for p in loc[2:]) or None)
 
 
-def check_risk_links(links: Sequence[RiskLink], factor_ids: Iterable[str], *, lang: Lang = "zh") -> list[str]:
-    """A message for every link end that is not a factor of the catalogue."""
-    known = set(factor_ids)
-    return [
-        Problem(ErrorCode.RULES_UNKNOWN_FACTOR, {"factor": getattr(link, end)},
-                Location(id=f"{link.source} → {link.target}", field=end)).message(lang)
-        for link in links for end in ("source", "target") if getattr(link, end) not in known
-    ]
-
-
 # --- propagation between identified factors
 
 MAX_ROUNDS = 100  # a cycle of links is iterated to its fixed point, at most this many rounds
@@ -591,35 +581,51 @@ DEGREE_COLOUR = {  # the default matrix's colours; a rule set with its own passe
 WORDS = {
     "zh": {"people": "{n}人", "stance": {"oppose": "反对", "neutral": "中立", "support": "支持"},
            "relation": {"ally": "结盟", "conflict": "冲突", "represents": "代表", "informs": "传递信息"},
-           "broker": "中间联络群体", "broker_mark": "双线框", "coalition": "反对联盟 {n}", "legend": "图例", "raised": "传导上调", "colon": "："},
+           "broker": "中间联络群体", "coalition": "反对联盟 {n}", "raised": "传导上调", "colon": "："},
     "en": {"people": "{n} people", "stance": {"oppose": "oppose", "neutral": "neutral", "support": "support"},
            "relation": {"ally": "ally", "conflict": "conflict", "represents": "represents", "informs": "informs"},
-           "broker": "broker", "broker_mark": "double border", "coalition": "Opposing coalition {n}", "legend": "Legend", "raised": "raised by links", "colon": ": "},
+           "broker": "broker", "coalition": "Opposing coalition {n}", "raised": "raised by links", "colon": ": "},
 }
 
 
+@dataclass(frozen=True)
+class GraphLabels:
+    """The questionnaire's words for stances and relations (choice name → label), for tooltips and legends."""
+
+    stance: Mapping[str, str]
+    relation: Mapping[str, str]
+
+    def of_stance(self, name: str, lang: Lang) -> str:
+        return self.stance.get(name) or WORDS[lang]["stance"][name]
+
+    def of_relation(self, name: str, lang: Lang) -> str:
+        return self.relation.get(name) or WORDS[lang]["relation"][name]
+
+
 def stakeholder_dot(analysis_or_tables: StakeholderAnalysis | tuple[list[dict] | None, list[dict] | None], *,
-                    lang: Lang) -> str:
-    """Groups coloured by stance, sized by people, brokers double-bordered, coalitions boxed; edges by relation."""
+                    lang: Lang, labels: GraphLabels | None = None) -> str:
+    """Groups coloured by stance, sized by people, brokers double-bordered, coalitions boxed; edges by relation.
+    No legend inside: the app draws it beside the picture (STANCE_COLOUR, RELATION_COLOUR, LEGEND_LINE)."""
     analysis = _analysis(analysis_or_tables)
+    labels = labels or GraphLabels({}, {})
     words = WORDS[lang]
     ids = {g.name: f"g{i}" for i, g in enumerate(analysis.groups)}
     brokers = {g.name for g in analysis.brokers}
     lines = [f"digraph stakeholders {{", f"  graph [rankdir=LR, fontname={_q(FONT)}, fontsize=11];",
              f"  node [fontname={_q(FONT)}, fontsize=10, style=filled, shape=ellipse];",
              f"  edge [fontname={_q(FONT)}, fontsize=9];"]
+    node = lambda g: _node(g, ids, words, labels.of_stance(g.stance, lang), g.name in brokers)  # noqa: E731
     in_coalition = set()
     for n, coalition in enumerate(analysis.coalitions, start=1):
         lines.append(f"  subgraph cluster_c{n} {{ label={_q(words['coalition'].format(n=n))}; "
                      f'style=dashed; color="#c62828";')
-        lines += [f"    {_node(analysis.group(name), ids, words, name in brokers)}" for name in coalition]
+        lines += [f"    {node(analysis.group(name))}" for name in coalition]
         lines.append("  }")
         in_coalition.update(coalition)
-    lines += [f"  {_node(g, ids, words, g.name in brokers)}" for g in analysis.groups if g.name not in in_coalition]
+    lines += [f"  {node(g)}" for g in analysis.groups if g.name not in in_coalition]
     for r in analysis.relations:
-        tip = f"{r.source} {words['relation'][r.relation]} {r.target}"
+        tip = f"{r.source} {labels.of_relation(r.relation, lang)} {r.target}"
         lines.append(f"  {ids[r.source]} -> {ids[r.target]} [{RELATION_STYLE[r.relation]}, tooltip={_q(tip)}];")
-    lines += _legend(words)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -631,58 +637,42 @@ def _analysis(analysis_or_tables) -> StakeholderAnalysis:
     return stakeholder_analysis(stakeholders, relations)
 
 
-def _node(group: Group, ids: Mapping[str, str], words: Mapping[str, Any], broker: bool) -> str:
+def _node(group: Group, ids: Mapping[str, str], words: Mapping[str, Any], stance: str, broker: bool) -> str:
     label = f"{group.name}\n{words['people'].format(n=group.size)}"
     by_size = 0.9 + 0.35 * math.log10(group.size + 1)  # wider for bigger groups; 10,000 people ≈ 2.3 in
     width = max(by_size, 1.3 * _label_inches(label))  # an ellipse needs more than its text's width
     extra = ", peripheries=2, penwidth=1.5" if broker else ""
-    tip = words["stance"][group.stance] + (words["colon"] + group.demands if group.demands else "")
+    tip = stance + (words["colon"] + group.demands if group.demands else "")
     return (f"{ids[group.name]} [label={_q(label)}, fillcolor={_q(STANCE_COLOUR[group.stance])}, "
             f"width={width:.2f}{extra}, tooltip={_q(tip)}];")
 
 
-def _legend(words: Mapping[str, Any]) -> list[str]:
-    """A fixed HTML-like table (no user text in it), one row per mark: stance colours, broker border, relation lines."""
-    def text(words_: str) -> str:
-        return f'<td align="left" width="{_label_points(words_) + 8:.0f}">{words_}</td>'
-
-    rows = [f'<td bgcolor="{STANCE_COLOUR[s]}"> </td>{text(words["stance"][s])}' for s in STANCES[::-1]]
-    rows.append(f'<td border="3" width="{_label_points(words["broker_mark"]) + 8:.0f}">{words["broker_mark"]}</td>'
-                f'{text(words["broker"])}')
-    rows += [f'<td width="{_label_points(_LEGEND_LINE[r]) + 8:.0f}"><font color="{RELATION_COLOUR[r]}"><b>{_LEGEND_LINE[r]}'
-             f'</b></font></td>{text(words["relation"][r])}' for r in RELATIONS]
-    body = "".join(f"<tr>{row}</tr>" for row in rows)
-    return [f'  legend [shape=plain, fillcolor=white, label=<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
-            f'<tr><td colspan="2"><b>{words["legend"]}</b></td></tr>{body}</table>>];']
+LEGEND_LINE = {"ally": "———", "conflict": "- - -", "represents": "—→", "informs": "···→"}  # how each relation is drawn
 
 
-_LEGEND_LINE = {"ally": "———", "conflict": "- - -", "represents": "—→", "informs": "···→"}
-
-
-def risk_link_dot(factors: Sequence[FactorResult], links: Sequence[RiskLink], *, lang: Lang,
-                  raised: Mapping[str, Propagation] | None = None,
-                  degree_colours: Mapping[str, str] | None = None) -> str:
-    """Identified factors coloured by degree, links between them by weight; chains that raised a level in bold."""
+def risk_link_dot(factors: Sequence[FactorResult], *, lang: Lang,
+                  degree_colours: Mapping[str, str] | None = None) -> str | None:
+    """The chains that raised factors (FactorResult.raised_by): each factor in a chain coloured by degree, an
+    arrow from each factor to the one it fed. None when no factor was raised."""
     colours = degree_colours or DEGREE_COLOUR
-    raised = raised or {}
-    present = sorted(factors, key=lambda f: f.factor)
-    ids = {f.factor: f"f{i}" for i, f in enumerate(present)}
-    bold = {pair for p in raised.values() for pair in zip(p.chain, p.chain[1:])}
+    edges = sorted({pair for f in factors for pair in zip(f.raised_by, f.raised_by[1:])})
+    if not edges:
+        return None
+    by_id = {f.factor: f for f in factors}
+    present = sorted({name for pair in edges for name in pair} & by_id.keys())
+    ids = {name: f"f{i}" for i, name in enumerate(present)}
     lines = ["digraph risk_links {", f"  graph [rankdir=LR, fontname={_q(FONT)}, fontsize=11];",
              f"  node [fontname={_q(FONT)}, fontsize=10, shape=box, style=\"rounded,filled\"];",
-             f"  edge [fontname={_q(FONT)}, fontsize=9];"]
-    for f in present:
+             f"  edge [fontname={_q(FONT)}, fontsize=9, penwidth=2];"]
+    for name in present:
+        f = by_id[name]
         label = f"{f.name.get(lang)}\nP{f.probability} × C{f.impact}"
-        if f.factor in raised:
-            label += f" ({WORDS[lang]['raised']})"
-        tip = raised[f.factor].because.get(lang) if f.factor in raised else f.because.get(lang)
-        lines.append(f"  {ids[f.factor]} [label={_q(label)}, fillcolor={_q(colours.get(f.degree, '#eeeeee'))}, "
+        if f.raised_by:
+            label = f"{f.name.get(lang)}\nP{f.rule_probability}→{f.probability} × C{f.impact} ({WORDS[lang]['raised']})"
+        tip = (f.raised_because or f.because).get(lang)
+        lines.append(f"  {ids[name]} [label={_q(label)}, fillcolor={_q(colours.get(f.degree, '#eeeeee'))}, "
                      f"width={_label_inches(label) + 0.3:.2f}, tooltip={_q(tip)}];")
-    for link in sorted(links, key=lambda k: (k.source, k.target)):
-        if link.source in ids and link.target in ids:
-            width = 1 + 4 * link.weight + (2 if (link.source, link.target) in bold else 0)
-            lines.append(f"  {ids[link.source]} -> {ids[link.target]} [label={_q(f'{link.weight:.2f}')}, "
-                         f"penwidth={width:.1f}, tooltip={_q(link.because.get(lang))}];")
+    lines += [f"  {ids[a]} -> {ids[b]};" for a, b in edges if a in ids and b in ids]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,7 @@ Every function checks the actor's permission, through the workflow service it bu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -17,17 +17,27 @@ from assessment import graph
 from assessment.domain.i18n_text import I18nText, Lang
 from assessment.domain.measures import validate_measures
 from assessment.domain.questionnaire import Choice, Question
-from assessment.domain.result import Assessment
+from assessment.domain.result import Assessment, MeasureResult
 from assessment.domain.ruleset import CompiledQuestion, Kind, RuleSet
 from assessment.domain.scoring import score
 from assessment.errors import ErrorCode, Problem, WenpingError
+from assessment.i18n import t
 from assessment.loader import load_ruleset
+from assessment.model.features import BY_NAME as FEATURES_BY_NAME
+from assessment.report.values import AnswerText, format_number
 from assessment.services import submissions
-from assessment.services._common import load_matter
+from assessment.services._common import invalid, load_matter, not_found
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.reports import generate_report
 from assessment.services.scoring import RulesScorer, current_advisor
-from assessment.services.views import FollowUpView, MatterDetail, MatterSummary, RevisionView
+from assessment.services.views import (
+    OPEN_STATUSES,
+    FollowUpView,
+    MatterDetail,
+    MatterSummary,
+    ReviewView,
+    RevisionView,
+)
 from assessment.storage.uow import UnitOfWork
 
 EDITABLE_STATES = submissions.EDITABLE
@@ -64,6 +74,45 @@ def answer_labels(kind_id: str, rules_dir: Path | str | None = None) -> AnswerLa
     return AnswerLabels({q.question.name: q.question.label for q in kind.questions}, kind.choice_labels)
 
 
+def can_view(uow: UnitOfWork, actor: Principal, matter_id: int) -> bool:
+    """Whether the matter exists and the actor may see it. Pages give one answer for both, so that nobody can
+    find out which ids exist in other units."""
+    try:
+        with uow:
+            load_matter(uow, actor, matter_id, Action.VIEW)
+    except WenpingError as error:
+        if all(p.code in (ErrorCode.STORE_NOT_FOUND, ErrorCode.AUTH_FORBIDDEN) for p in error.problems):
+            return False
+        raise
+    return True
+
+
+def answer_text(kind_id: str, lang: Lang, rules_dir: Path | str | None = None) -> AnswerText:
+    """Answers worded as the report words them: choice labels, yes/no, units, shares as percentages."""
+    return AnswerText(load_ruleset(rules_dir).kinds.get(kind_id), lang)
+
+
+def model_reason_values(assessment: Assessment, lang: Lang, rules_dir: Path | str | None = None) -> tuple[str, ...]:
+    """The value shown beside each of the learned model's reasons: the answer its feature was computed from,
+    worded like the answer (12 petitions, not the feature's log10 13 = 1.11); otherwise the feature's value."""
+    if assessment.model is None:
+        return ()
+    answers = answer_text(assessment.kind, lang, rules_dir)
+    kinds = kind_titles(rules_dir)
+    shown = []
+    for reason in assessment.model.reasons:
+        feature = FEATURES_BY_NAME.get(reason.feature)
+        if feature is not None and feature.answer and feature.answer in assessment.answers:
+            shown.append(answers.text(feature.answer, assessment.answers[feature.answer]))
+        elif reason.value in kinds:
+            shown.append(kinds[str(reason.value)].get(lang))
+        elif isinstance(reason.value, float):
+            shown.append(format_number(reason.value))
+        else:
+            shown.append("—" if reason.value is None else str(reason.value))
+    return tuple(shown)
+
+
 # --- the questionnaire as a form --------------------------------------------------------------------------
 
 
@@ -76,6 +125,9 @@ class QuestionView:
     relevant: bool
     required: bool
     problems: tuple[Problem, ...]
+    # A text column whose values name rows of another table (a relation's groups): column → the names saved.
+    column_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[I18nText, ...] = ()  # not wrong, but left out of the analysis (a relation to an unknown group)
 
     @property
     def name(self) -> str:
@@ -84,6 +136,15 @@ class QuestionView:
     @property
     def answered(self) -> bool:
         return self.value not in (None, "", [])
+
+    @property
+    def row_problems(self) -> tuple[Problem, ...]:
+        """A table's problems in its rows (a missing cell included): the table is not complete while any is left."""
+        return tuple(p for p in self.problems if p.where.row is not None)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered and not self.row_problems
 
 
 @dataclass(frozen=True)
@@ -103,14 +164,15 @@ class SectionView:
 
     @property
     def required_done(self) -> int:
-        return sum(1 for q in self.shown() if q.required and q.question.type != "calculate" and q.answered)
+        return sum(1 for q in self.shown() if q.required and q.question.type != "calculate" and q.complete)
 
     @property
     def status(self) -> str:
-        """skipped (does not apply) | problems (a wrong value) | todo (required answers missing) | done."""
+        """skipped (does not apply) | problems (a wrong value, or a table row with a problem) | todo (required
+        answers missing) | done."""
         if not self.relevant:
             return "skipped"
-        if any(p.code is not ErrorCode.ANS_REQUIRED for q in self.shown() for p in q.problems):
+        if any(p.code is not ErrorCode.ANS_REQUIRED or p.where.row is not None for q in self.shown() for p in q.problems):
             return "problems"
         return "todo" if self.required_done < self.required_total else "done"
 
@@ -152,7 +214,7 @@ def questionnaire_form(uow: UnitOfWork, actor: Principal, matter_id: int, *,
     editable = detail.summary.state in EDITABLE_STATES and detail.current.state == "draft"
     returns = [r.comment for r in detail.reviews if r.action == "return"]
     reason = returns[-1] if returns and detail.summary.state == "returned" else None
-    return FormView(detail.summary, kind.title, detail.current.number, editable, sections, others, reason)
+    return FormView(_titled(kind, detail), kind.title, detail.current.number, editable, sections, others, reason)
 
 
 def _section_view(kind: Kind, section, raw: Mapping[str, Any], validated: ValidatedAnswers,
@@ -161,7 +223,28 @@ def _section_view(kind: Kind, section, raw: Mapping[str, Any], validated: Valida
     compiled = [kind.question(q.name) for q in section.questions]
     section_relevant = compiled[0].section_relevant is None or compiled[0].section_relevant.evaluate(values) is True
     views = tuple(_question_view(kind, c, raw, values, problems, section_relevant) for c in compiled)
-    return SectionView(section.id, section.title, section.description, section_relevant, views)
+    return SectionView(section.id, section.title, section.description, section_relevant,
+                       tuple(_with_group_names(v, raw) for v in views))
+
+
+RELATIONS, RELATION_ENDS = "stakeholder_relations", ("source", "target")
+LEGEND_LINE = graph.LEGEND_LINE  # how the stakeholder graph draws each relation, for its legend
+
+
+def _with_group_names(view: QuestionView, raw: Mapping[str, Any]) -> QuestionView:
+    """The relations table offers the saved group names for its two ends, and says which relations name a group
+    the group table does not have (the graph leaves those out)."""
+    if view.name != RELATIONS:
+        return view
+    groups, relations = raw.get("stakeholders"), raw.get(RELATIONS)
+    groups = groups if isinstance(groups, list) else []
+    relations = relations if isinstance(relations, list) else []
+    names = tuple(sorted({str(g["group"]).strip() for g in groups if isinstance(g, dict) and g.get("group")}))
+    unknown = sorted({str(r[end]).strip() for r in relations if isinstance(r, dict) for end in RELATION_ENDS
+                      if r.get(end) and str(r[end]).strip() not in names})
+    notes = (I18nText(zh=t("fill.unknown_groups", "zh", names="、".join(unknown)),
+                      en=t("fill.unknown_groups", "en", names=", ".join(unknown))),) if unknown else ()
+    return replace(view, column_names={end: names for end in RELATION_ENDS}, notes=notes)
 
 
 def _question_view(kind: Kind, compiled: CompiledQuestion, raw: Mapping[str, Any], values: Mapping[str, Any],
@@ -191,10 +274,10 @@ def save_section(uow: UnitOfWork, actor: Principal, matter_id: int, section_id: 
     kind = load_ruleset(rules_dir).kind(detail.summary.kind)
     section_names = {q.name for s in kind.sections if s.id == section_id for q in s.questions}
     if not section_names:
-        raise WenpingError.of(ErrorCode.STORE_NOT_FOUND, entity="section", id=section_id)
+        raise not_found("section", section_id)
     outside = sorted(set(answers) - section_names)
     if outside:
-        raise WenpingError.of(ErrorCode.STORE_INVALID, field="section", detail=f"{section_id}: {', '.join(outside)}")
+        raise invalid(("章节", "section"), (f"{section_id} 不含问题 {'、'.join(outside)}", f"{section_id} has no question {', '.join(outside)}"))
     submissions.save_draft(uow, actor, matter_id, answers, section=section_id,
                            expected_version=expected_version)
     return questionnaire_form(uow, actor, matter_id, rules_dir=rules_dir)
@@ -231,6 +314,21 @@ class MatrixView:
 
 
 @dataclass(frozen=True)
+class MeasureRow:
+    """One planned measure of the revision, as entered, with what the result made of it."""
+
+    row: int  # 1-based, in the order entered
+    problems: tuple[Problem, ...]  # why it could not be read at all (then it is left out of the score)
+    result: MeasureResult | None  # as scored: counted, or not counted and why
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    review: ReviewView
+    reviewer: str  # display name
+
+
+@dataclass(frozen=True)
 class ResultView:
     matter: MatterSummary
     revision: RevisionView
@@ -241,14 +339,21 @@ class ResultView:
     matrix: MatrixView
     stakeholders: QuestionView | None  # the stakeholder table with its column labels, if the kind has one
     stakeholder_dot: str | None  # the stakeholder graph (DOT), when stakeholders were entered
+    stakeholder_summary: tuple[I18nText, ...]  # what the graph says, in sentences (empty without stakeholders)
+    graph_labels: graph.GraphLabels  # the questionnaire's words for stances and relations, in the graph's language
+    risk_link_dot: str | None  # the chains of factors that raised others (None: no factor was raised)
+    responsibility: graph.ResponsibilityReport | None  # gaps and overloaded leaders (None: not scored)
+    measure_rows: tuple[MeasureRow, ...]
+    history: tuple[ReviewEntry, ...]  # every review action on the matter, oldest first
 
 
 def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: int | None = None, lang: Lang = "zh",
                 today: date | None = None, rules_dir: Path | str | None = None) -> ResultView:
     """A frozen revision's stored result; for a draft, a provisional score of what has been entered.
-    `lang` is the language of the stakeholder graph's labels."""
+    `lang` is the language of the graphs' labels."""
     detail = submissions.get_matter(uow, actor, matter_id)
     ruleset = load_ruleset(rules_dir)
+    kind = ruleset.kind(detail.summary.kind)
     rev = _revision(detail, revision)
     if rev.result is not None:
         assessment, provisional, missing, problems = Assessment.model_validate(rev.result), False, 0, ()
@@ -256,17 +361,74 @@ def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: 
         provisional = True
         assessment, missing, problems = _provisional(ruleset, detail.summary.kind, rev, today or uow.now().date(),
                                                      rules_dir)
-    table = _stakeholder_table(ruleset.kind(detail.summary.kind), rev.answers)
-    return ResultView(detail.summary, rev, assessment, provisional, missing, problems, _matrix_view(ruleset),
-                      table, _stakeholder_dot(table, rev.answers, lang))
+    table = _stakeholder_table(kind, rev.answers)
+    analysis = _stakeholder_analysis(table, rev.answers)
+    labels = _graph_labels(kind, lang)
+    return ResultView(
+        matter=_titled(kind, detail), revision=rev, assessment=assessment, provisional=provisional, missing=missing,
+        problems=problems, matrix=_matrix_view(ruleset), stakeholders=table,
+        stakeholder_dot=graph.stakeholder_dot(analysis, lang=lang, labels=labels) if analysis and analysis.groups
+        else None,
+        stakeholder_summary=analysis.summary if analysis and analysis.groups else (),
+        graph_labels=labels,
+        risk_link_dot=graph.risk_link_dot(assessment.factors, lang=lang,
+                                          degree_colours={d.id: d.color for d in ruleset.matrix.degrees})
+        if assessment else None,
+        responsibility=graph.responsibility_check(assessment.factors, assessment.measures) if assessment else None,
+        measure_rows=_measure_rows(rev.measures, problems, assessment),
+        history=_history(uow, actor, matter_id, detail),
+    )
 
 
-def _stakeholder_dot(table: QuestionView | None, answers: Mapping[str, Any], lang: Lang) -> str | None:
+def _titled(kind: Kind, detail: MatterDetail) -> MatterSummary:
+    """The summary titled by the matter's name as its current revision gives it (the stored title is the
+    name the matter was created with)."""
+    name = detail.current.answers.get(kind.sections[0].questions[0].name)
+    return replace(detail.summary, title=name.strip()) if isinstance(name, str) and name.strip() else detail.summary
+
+
+def matter_detail(uow: UnitOfWork, actor: Principal, matter_id: int, *,
+                  rules_dir: Path | str | None = None) -> MatterDetail:
+    """submissions.get_matter, titled by the matter's current name."""
+    detail = submissions.get_matter(uow, actor, matter_id)
+    return replace(detail, summary=_titled(load_ruleset(rules_dir).kind(detail.summary.kind), detail))
+
+
+def _stakeholder_analysis(table: QuestionView | None, answers: Mapping[str, Any]) -> graph.StakeholderAnalysis | None:
     rows = table.value if table is not None and isinstance(table.value, list) else []
     relations = answers.get("stakeholder_relations")
     if not rows:
         return None
-    return graph.stakeholder_dot((rows, relations if isinstance(relations, list) else None), lang=lang)
+    return graph.stakeholder_analysis(rows, relations if isinstance(relations, list) else None)
+
+
+def _graph_labels(kind: Kind, lang: Lang) -> graph.GraphLabels:
+    """The questionnaire's own words for stances and relations, for the graph's tooltips."""
+    def labels(table: str, column: str) -> dict[str, str]:
+        compiled = kind.question(table)
+        found = [c for c in (compiled.question.columns or ()) if c.name == column] if compiled else []
+        return {c.name: c.label.get(lang) for c in kind.choices_of(found[0])} if found else {}
+
+    return graph.GraphLabels(stance=labels("stakeholders", "stance"), relation=labels("stakeholder_relations", "relation"))
+
+
+def _measure_rows(measures: Sequence[Any], problems: Sequence[Problem],
+                  assessment: Assessment | None) -> tuple[MeasureRow, ...]:
+    """Each entered measure with its problems, or with its result. A measure with problems is left out of the
+    score, so the result's numbers skip it."""
+    scored = iter(assessment.measures if assessment else ())
+    rows = []
+    for row in range(1, len(measures) + 1):
+        own = tuple(p for p in problems if p.where.id == "measures" and p.where.row == row)
+        rows.append(MeasureRow(row, own, None if own else next(scored, None)))
+    return tuple(rows)
+
+
+def _history(uow: UnitOfWork, actor: Principal, matter_id: int, detail: MatterDetail) -> tuple[ReviewEntry, ...]:
+    if not detail.reviews:
+        return ()
+    names = user_names(uow, actor, matter_id, [r.reviewer_id for r in detail.reviews])
+    return tuple(ReviewEntry(r, names.get(r.reviewer_id, "-")) for r in detail.reviews)
 
 
 def _stakeholder_table(kind: Kind, answers: Mapping[str, Any]) -> QuestionView | None:
@@ -281,7 +443,7 @@ def _revision(detail: MatterDetail, number: int | None) -> RevisionView:
         return detail.current
     found = [r for r in detail.revisions if r.number == number]
     if not found:
-        raise WenpingError.of(ErrorCode.STORE_NOTHING_TO_DIFF, matter=detail.summary.id, number=number)
+        raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=detail.summary.id, number=number)
     return found[0]
 
 
@@ -348,15 +510,37 @@ class MeasureOptions:
     max_custom_drop: int
 
 
-def measure_options(uow: UnitOfWork, actor: Principal, matter_id: int, *,
-                    rules_dir: Path | str | None = None) -> MeasureOptions:
-    view = result_view(uow, actor, matter_id, rules_dir=rules_dir)
+def measure_options(view: ResultView, *, rules_dir: Path | str | None = None) -> MeasureOptions:
+    """What a measure may be picked from or aimed at, for a result the actor already has (result_view checked
+    the permission): the library measures for this kind of matter, those lowering an identified factor first."""
     ruleset = load_ruleset(rules_dir)
     identified = {f.factor: f.name for f in view.assessment.factors} if view.assessment else {}
+    possible = {r.rule.factor for r in ruleset.kind(view.matter.kind).rules}  # what this kind's rules can identify
     options = [LibraryOption(m.id, m.name, m.description, m.typical_unit, tuple(f for f in m.lowers if f in identified))
-               for m in ruleset.measures.values()]
+               for m in ruleset.measures.values() if m.lowers.keys() <= possible]  # none aimed at another kind's
     options.sort(key=lambda o: (not o.factors, o.id))
     return MeasureOptions(tuple(options), identified, ruleset.info.residual.custom_measure_max_drop)
+
+
+def measure_name(measure: Mapping[str, Any], lang: Lang, rules_dir: Path | str | None = None) -> str:
+    """A planned measure in words: its own text, else its library entry's name."""
+    words = measure.get("text")
+    if isinstance(words, Mapping):
+        return str(words.get(lang) or words.get("zh") or "")
+    if isinstance(words, str):
+        return words
+    known = load_ruleset(rules_dir).measures.get(str(measure.get("measure") or ""))
+    return known.name.get(lang) if known else str(measure.get("measure") or "")
+
+
+def measure_line(measure: Any, lang: Lang, rules_dir: Path | str | None = None) -> str:
+    """A planned measure on one line (what changed between revisions): its words, unit, leader and deadline."""
+    if not isinstance(measure, Mapping):
+        return "—" if measure is None else str(measure)
+    fields = (("unit", "result.measure.unit"), ("leader", "result.measure.leader"), ("deadline", "result.measure.deadline"))
+    parts = [measure_name(measure, lang, rules_dir)] + [f"{t(key, lang)}{t('punct.colon', lang)}{measure[name]}"
+                                                         for name, key in fields if measure.get(name)]
+    return t("punct.semicolon", lang).join(parts)
 
 
 def save_measures(uow: UnitOfWork, actor: Principal, matter_id: int, measures: Sequence[Mapping[str, Any]], *,
@@ -388,6 +572,23 @@ def followups_in_scope(uow: UnitOfWork, actor: Principal, *, rules_dir: Path | s
                             library[f.title].name if f.title in library else I18nText(zh=f.title, en=f.title))
                 for f, m in pairs]
     return sorted(rows, key=lambda r: (not r.item.overdue, r.item.due_date or date.max, r.item.id))
+
+
+@dataclass(frozen=True)
+class OpenMeasures:
+    open: int  # planned or in progress
+    overdue: int
+
+
+def open_measures(rows: Sequence[FollowUpRow]) -> dict[int, OpenMeasures]:
+    """Matter id → its measures still open and, of those, overdue (matters with none open are left out)."""
+    counts: dict[int, list[int]] = {}
+    for row in rows:
+        if row.item.status in OPEN_STATUSES:
+            counts.setdefault(row.matter.id, [0, 0])
+            counts[row.matter.id][0] += 1
+            counts[row.matter.id][1] += row.item.overdue
+    return {matter: OpenMeasures(*pair) for matter, pair in counts.items()}
 
 
 # --- people named on a matter -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from assessment.storage.tables import Matter, MeasureFollowUp, Outcome, Review, 
 STATES = ("draft", "submitted", "in_review", "returned", "approved")
 DECISIONS = ("proceed", "proceed_with_conditions", "postpone", "do_not_proceed")
 LEVELS = ("low", "medium", "high")
+OPEN_STATUSES = ("planned", "in_progress")  # a measure under follow-up that is still to be done
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class FollowUpView:
 
     @classmethod
     def of(cls, item: MeasureFollowUp, today: date) -> "FollowUpView":
-        overdue = item.status in ("planned", "in_progress") and item.due_date is not None and item.due_date < today
+        overdue = item.status in OPEN_STATUSES and item.due_date is not None and item.due_date < today
         return cls(item.id, item.matter_id, item.position, item.title, item.responsible_unit,
                    item.responsible_leader, item.due_date, item.status, item.note, overdue, item.version)
 

@@ -97,21 +97,60 @@ def test_result__draft_with_a_wrong_value__cannot_be_scored_and_says_why(app_db)
     assert view.provisional and view.assessment is None and [p.code.code for p in view.problems] == ["ANS-307"]
 
 
-def test_result__draft_with_a_wrong_measure__is_scored_without_it(app_db):
+def test_result__draft_with_a_wrong_measure__is_scored_without_it_and_that_row_says_why(app_db):
     matter = matter_of(app_db, "land_expropriation", "draft")
     measures = detail(app_db, matter).current.measures + [{"measure": "M-NOT-THERE"}]
     view = app_queries.save_measures(app_db.uow(), who(app_db, DEPARTMENT), matter, measures,
                                      expected_version=detail(app_db, matter).summary.version)
     assert view.assessment is not None and len(view.assessment.measures) == len(measures) - 1
-    assert [(p.code.code, p.where.row) for p in view.problems] == [("RULES-210", len(measures))]
+    assert [p.where.row for p in view.problems] == [len(measures)]
+    *good, bad = view.measure_rows
+    assert bad.problems and bad.result is None
+    assert all(not r.problems and r.result is not None for r in good)
 
 
-def test_measure_options__library_measures_for_identified_factors__come_first(app_db):
+def test_result__measure_rows__say_which_count_and_why_the_others_do_not(app_db):
     matter = matter_of(app_db, "land_expropriation", "draft")
-    options = app_queries.measure_options(app_db.uow(), who(app_db, DEPARTMENT), matter)
+    measures = [{**detail(app_db, matter).current.measures[0], "leader": None}]
+    view = app_queries.save_measures(app_db.uow(), who(app_db, DEPARTMENT), matter, measures,
+                                     expected_version=detail(app_db, matter).summary.version)
+    (row,) = view.measure_rows
+    assert not row.result.counted and "未明确包案领导" in [r.zh for r in row.result.not_counted_because]
+
+
+def test_measure_options__library_measures_for_identified_factors__come_first_and_other_kinds_are_left_out(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    view = app_queries.result_view(app_db.uow(), who(app_db, DEPARTMENT), matter)
+    options = app_queries.measure_options(view)
     aimed = [o for o in options.library if o.factors]
     assert aimed and options.library[:len(aimed)] == tuple(aimed)
     assert all(f in options.factors for o in aimed for f in o.factors)
+    ids = {o.id for o in options.library}
+    assert "M-LA-05" in ids and "M-ER-04" not in ids  # severance for workers: enterprise restructuring's
+
+
+def test_result__responsibility__gaps_without_counted_measures_are_reported(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    view = app_queries.save_measures(app_db.uow(), who(app_db, DEPARTMENT), matter, [],
+                                     expected_version=detail(app_db, matter).summary.version)
+    serious = {f.factor for f in view.assessment.factors if f.degree in ("moderate", "significant", "major")}
+    assert serious and {g.factor for g in view.responsibility.gaps} == serious
+
+
+def test_result__renamed_matter__is_titled_by_its_current_name(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    submissions.save_draft(app_db.uow(), who(app_db, DEPARTMENT), matter, {"matter_name": "城东片区改造（调整后）"},
+                           expected_version=detail(app_db, matter).summary.version)
+    view = app_queries.result_view(app_db.uow(), who(app_db, DEPARTMENT), matter)
+    form = app_queries.questionnaire_form(app_db.uow(), who(app_db, DEPARTMENT), matter)
+    assert view.matter.title == form.matter.title == "城东片区改造（调整后）"
+
+
+def test_can_view__missing_and_other_units_matters__give_the_same_answer(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    assert app_queries.can_view(app_db.uow(), who(app_db, DEPARTMENT), matter)
+    assert not app_queries.can_view(app_db.uow(), who(app_db, OTHER_DEPARTMENT), matter)
+    assert not app_queries.can_view(app_db.uow(), who(app_db, DEPARTMENT), 999_999)
 
 
 def test_followups_in_scope__reviewer_sees_its_jurisdiction_with_overdue_first_and_names_not_ids(app_db):

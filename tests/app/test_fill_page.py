@@ -17,7 +17,7 @@ def _param(value) -> str:
 def _on_section(app_db, section: str):
     matter = matter_of(app_db, "land_expropriation", "draft")
     at = no_crash(open_page("app_pages/fill.py", who(app_db, DEPARTMENT), matter=matter))
-    at.radio(key=f"section-{matter}").set_value(section).run()
+    at.button(key=f"section-{matter}-{section}").click().run()
     return at, matter, detail(app_db, matter).current.number
 
 

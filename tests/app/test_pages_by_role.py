@@ -1,5 +1,6 @@
-"""Every page for every role: the pages a role has open and draw without error; the others are not
-reachable (the navigation falls back to the home page) and the services refuse what the role may not see."""
+"""Every page for every role: the pages a role has open and draw without error; the others say that the role
+cannot use them (also when the address is typed), and a matter out of reach reads the same as one that does
+not exist."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.app.conftest import (
     REVIEWER,
     ROLE_USERS,
     codes,
+    errors,
     has_button,
     matter_of,
     no_crash,
@@ -33,7 +35,7 @@ def _title(at) -> str:
 
 @pytest.mark.parametrize("role", sorted(ROLE_USERS))
 @pytest.mark.parametrize("spec", PAGES, ids=lambda s: s.url or "home")
-def test_page__for_each_role__opens_if_the_role_has_it_else_falls_back_home(app_db, role, spec):
+def test_page__for_each_role__opens_if_the_role_has_it_else_says_why(app_db, role, spec):
     state = MATTER_STATE.get(spec.url)
     matter = matter_of(app_db, "land_expropriation", state) if state else None
     at = no_crash(open_page(spec.path, who(app_db, ROLE_USERS[role]), matter=matter))
@@ -43,22 +45,27 @@ def test_page__for_each_role__opens_if_the_role_has_it_else_falls_back_home(app_
         assert _title(at) == t(spec.title, "zh")
         assert not codes(at), codes(at)
     else:
-        assert _title(at) in HOME_TITLES
+        assert not at.title  # nothing of the page is drawn
+        refusal = [w.value for w in at.warning]
+        assert len(refusal) == 1 and t(spec.title, "zh") in refusal[0] and t(f"role.{role}", "zh") in refusal[0]
 
 
 @pytest.mark.parametrize("page", ["app_pages/fill.py", "app_pages/result.py", "app_pages/measures.py",
                                   "app_pages/submit.py", "app_pages/tracking.py"])
-def test_matter_page__department_of_another_unit__is_refused_even_with_the_address(app_db, page):
+def test_matter_page__another_units_matter_and_a_missing_one__read_the_same(app_db, page):
     matter = matter_of(app_db, "land_expropriation", "approved" if "tracking" in page else "draft")
-    at = no_crash(open_page(page, who(app_db, OTHER_DEPARTMENT), matter=matter))
-    assert "AUTH-607" in codes(at)
-    assert not at.subheader or all("#" not in s.value for s in at.subheader)  # no matter header drawn
+    other = no_crash(open_page(page, who(app_db, OTHER_DEPARTMENT), matter=matter))
+    missing = no_crash(open_page(page, who(app_db, OTHER_DEPARTMENT), matter=999_999))
+    assert errors(other) == [t("matter.unavailable", "zh", id=matter)]
+    assert errors(missing) == [t("matter.unavailable", "zh", id=999_999)]
+    assert not other.subheader  # no matter header drawn
+    assert "JC-JB-ZJJ" not in " ".join(errors(other))  # the owning unit is not given away
 
 
 def test_review_page__reviewer_outside_the_jurisdiction__is_refused(app_db):
     matter = matter_of(app_db, "land_expropriation", "submitted")
     at = no_crash(open_page("app_pages/review.py", who(app_db, OTHER_REVIEWER), matter=matter))
-    assert "AUTH-607" in codes(at)
+    assert errors(at) == [t("matter.unavailable", "zh", id=matter)]
     assert not has_button(at, "review-start") and not has_button(at, "review-approve-send")
 
 
@@ -77,9 +84,12 @@ def test_lists__show_only_matters_in_scope(app_db):
     assert own_titles and other_titles and not own_titles & other_titles
 
 
-def test_queue__department_user_typing_its_address__gets_the_home_page(app_db):
-    at = no_crash(open_page("app_pages/queue.py", who(app_db, DEPARTMENT)))
-    assert _title(at) == t("page.my_matters", "zh")
+def test_review_page__department_typing_its_address__is_told_it_is_for_reviewers(app_db):
+    matter = matter_of(app_db, "land_expropriation", "submitted")
+    at = no_crash(open_page("app_pages/review.py", who(app_db, DEPARTMENT), matter=matter))
+    assert [w.value for w in at.warning] == [t("nav.not_for_role", "zh", page=t("page.review", "zh"),
+                                              roles="审核人、管理员", role=t("role.submitter", "zh"))]
+    assert not has_button(at, "review-approve-send")
 
 
 def test_home__many_matters__are_paginated(app_db):

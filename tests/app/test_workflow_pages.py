@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app_pages import ui
 from assessment.domain.i18n_text import I18nText
 from assessment.domain.result import ModelOpinion, ModelReason
 from assessment.i18n import t
@@ -39,8 +40,12 @@ def test_result__with_a_model_trained_on_simulated_data__shows_the_opinion_with_
     at = no_crash(open_page("app_pages/result.py", who(app_db, DEPARTMENT), matter=matter))
     warning = next(w.value for w in at.warning if t("result.model.simulated", "zh") in w.value)
     assert "本模型以模拟数据训练" in warning
-    assert "42.0%" in [m.value for m in at.metric]
+    assert "### 42.0%" in [m.value for m in at.markdown]
     assert "模型与规则不一致" in [e.value for e in at.error]
+    reasons = next(table.value for table in at.table if t("result.model.push", "zh") in table.value.columns)
+    answered = detail(app_db, matter).current.answers["opposition_rate"]
+    shown = app_queries.answer_text("land_expropriation", "zh").text("opposition_rate", answered)
+    assert shown.endswith("%") and list(reasons[t("result.model.value", "zh")]) == [ui.plain(shown)]
 
 
 def test_measures__library_measure_added__is_saved_with_its_responsibility(app_db):
@@ -137,7 +142,7 @@ def test_review__resubmitted_matter__shows_what_changed_since_the_returned_revis
     label = app_queries.answer_labels("land_expropriation").questions["petitions_12m"].zh
     changes = at.table[1].value  # the review history comes first, then the changes
     row = changes[changes[t("review.item", "zh")] == label]
-    assert list(row[t("review.new", "zh")]) == ["12"]
+    assert list(row[t("review.new", "zh")]) == ["12件次"]  # worded like the answer, with its unit
 
 
 @pytest.mark.parametrize("fmt", ["json", "docx"])
@@ -153,7 +158,7 @@ def test_queue__filters_by_kind_and_state(app_db):
     at = no_crash(at.multiselect(key="queue-kinds").select("land_expropriation").run())
     land = at.dataframe[0].value
     assert 0 < len(land) < everything
-    at = no_crash(at.multiselect(key="queue-states").select("in_review").run())
+    at = no_crash(at.button_group(key="queue-states").select("in_review").run())
     assert list(at.dataframe[0].value[t("list.state", "zh")]) == [t("state.in_review", "zh")]
 
 

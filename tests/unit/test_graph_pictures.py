@@ -11,7 +11,7 @@ from PIL import Image
 from assessment import graph
 from assessment.domain.i18n_text import I18nText
 from assessment.errors import WenpingError
-from assessment.graph import RiskLink, propagate, risk_link_dot, stakeholder_analysis, stakeholder_dot, stakeholder_png
+from assessment.graph import GraphLabels, risk_link_dot, stakeholder_analysis, stakeholder_dot, stakeholder_png
 from tests.unit.test_graph_responsibility import factor
 
 QUOTED = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -29,7 +29,6 @@ def strings(dot: str) -> list[str]:
 
 def assert_well_formed(dot: str) -> None:
     outside = QUOTED.sub('""', dot)
-    outside = re.sub(r"<<table.*?</table>>", "", outside)  # the legend's fixed HTML label
     assert '"' not in outside.replace('""', "") and "\\" not in outside
     assert outside.count("{") == outside.count("}") and outside.count("[") == outside.count("]")
 
@@ -60,22 +59,34 @@ def test_stakeholder_dot__stance_colours_broker_border_coalition_box_relation_st
     assert "dir=none" in edge("ally") and "style=dotted" in edge("informs") and "dir=none" not in edge("represents")
 
 
-def test_stakeholder_dot__empty_table__valid_graph_with_legend_only():
+def test_stakeholder_dot__empty_table__valid_graph_without_nodes():
     dot = stakeholder_dot((None, None), lang="zh")
     assert_well_formed(dot)
-    assert "->" not in dot and "图例" in dot
+    assert "->" not in dot and "label=" not in dot
 
 
-def test_risk_link_dot__links_between_identified_factors__raised_chain_bold():
-    factors = [factor("a", "moderate", "补偿争议"), factor("b", "major", '集体"上访')]
-    links = (RiskLink(source="a", target="b", weight=0.5, because=I18nText(zh="甲致乙", en="a to b")),
-             RiskLink(source="b", target="not_identified", weight=0.5, because=I18nText(zh="乙致丙", en="b to c")))
-    raised = propagate({"a": 3, "b": 3}, links, [0.2, 0.4, 0.6, 0.8, 1.0])
-    dot = risk_link_dot(factors, links, lang="zh", raised=raised)
+def test_stakeholder_dot__questionnaire_labels__used_in_tooltips():
+    labels = GraphLabels(stance={"oppose": "明确反对"}, relation={"conflict": "存在矛盾"})
+    dot = stakeholder_dot((rows(("住户", "oppose", 30), ("商户", "support", 5)),
+                           [{"source": "住户", "target": "商户", "relation": "conflict"}]), lang="zh", labels=labels)
+    assert "明确反对" in strings(dot) and "住户 存在矛盾 商户" in strings(dot)
+
+
+def test_risk_link_dot__raised_chain__drawn_from_the_factors_alone():
+    feeder = factor("a", "moderate", "补偿争议")
+    raised = factor("b", "major", '集体"上访').model_copy(update={
+        "rule_probability": 2, "probability": 4, "raised_by": ("a", "b"),
+        "raised_because": I18nText(zh="风险传导：补偿争议 → 集体上访", en="a → b")})
+    alone = factor("c", "minor", "无关因素")
+    dot = risk_link_dot([feeder, raised, alone], lang="zh")
     assert_well_formed(dot)
-    assert dot.count("->") == 1 and "penwidth=5.0" in dot  # 1 + 4 × 0.5, plus 2 for the chain
-    assert '集体"上访\nP3 × C3 (传导上调)' in strings(dot)
+    assert dot.count("->") == 1 and "无关因素" not in dot  # only factors on a chain
+    assert '集体"上访\nP2→4 × C3 (传导上调)' in strings(dot) and "风险传导：补偿争议 → 集体上访" in strings(dot)
     assert graph.DEGREE_COLOUR["major"] in dot
+
+
+def test_risk_link_dot__nothing_raised__no_picture():
+    assert risk_link_dot([factor("a", "major")], lang="en") is None
 
 
 def test_stakeholder_png__valid_a4_sized_and_not_blank():
