@@ -28,8 +28,9 @@ def test_calm_matter__scores__low_and_may_proceed(demo_ruleset):
     result = run(demo_ruleset)
     assert result.before.level == result.after.level == "low"
     assert result.decision.decision == "proceed" and result.decision.policy == "general"
-    # both identified whenever a survey and 30+ households exist, at their lowest probability here
-    assert [(f.factor, f.probability) for f in result.factors] == [("collective_petition", 1), ("public_opposition", 1)]
+    # the survey's opposition is always recorded, at its lowest probability here; with no collective petition in
+    # three years and no opposing group, 120 households alone do not identify collective petitions
+    assert [(f.factor, f.probability) for f in result.factors] == [("public_opposition", 1)]
     assert {n.nature: n.verdict for n in result.before.natures}["legality"] == "pass"
 
 
@@ -47,14 +48,15 @@ def test_two_rules_one_factor__strongest_sets_p_and_c__other_listed(demo_ruleset
 
 
 def test_composite_index__weighted_mean_of_identified_factors(demo_ruleset):
-    # interest_imbalance 0.8×0.8 (weight 3), public_opposition 0.2×0.6 (5), collective_petition 0.2×0.6 (4)
+    # interest_imbalance 0.8×0.8 (weight 3), public_opposition 0.2×0.6 (5)
     result = run(demo_ruleset, compensation_ratio=0.78)
-    assert result.before.index == pytest.approx((3 * 0.64 + 5 * 0.12 + 4 * 0.12) / 12, abs=1e-4)
+    assert result.before.index == pytest.approx((3 * 0.64 + 5 * 0.12) / 8, abs=1e-4)
     assert result.before.level_by_index == "low"
 
 
 def test_major_factor__floor__level_at_least_medium(demo_ruleset):
-    result = run(demo_ruleset, has_graves=True, graves=120)  # sensitive_timing 5×5, weight 2
+    # sensitive_timing 5×5 (weight 2), diluted by comparison_grievance, public_opposition and vulnerable_groups
+    result = run(demo_ruleset, has_graves=True, graves=120, vulnerable_households=5, vulnerable_support=True)
     assert factor(result, "sensitive_timing").degree == "major"
     assert result.before.level_by_index == "low" and result.before.level == "medium"
     assert [f.floor for f in result.before.floors] == ["FL-MAJOR-FACTOR"]
@@ -113,7 +115,9 @@ def test_bad_measures__all_reported_by_row(demo_ruleset):
     measures = [{"measure": "M-NOPE-01", **OWNED}, {"text": "自拟措施"}, {"measure": "M-BAL-01", "deadline": "soon"}]
     with pytest.raises(WenpingError) as caught:
         run(demo_ruleset, measures)
-    assert [(p.where.row, p.code.code) for p in caught.value.problems] == [(1, "RULES-210"), (2, "ANS-312"), (3, "ANS-312")]
+    assert [(p.where.row, p.code.code) for p in caught.value.problems] == [(1, "ANS-316"), (2, "ANS-312"), (3, "ANS-312")]
+    assert "deadline" in caught.value.problems[2].message("zh") and "应为日期" in caught.value.problems[2].message("zh")
+    assert "Input should" not in caught.value.message("zh")
 
 
 def test_investment_project__medium__not_approved(demo_ruleset):
@@ -144,11 +148,12 @@ def test_rule_result_out_of_range__clear_error_naming_rule(rules_dir):
 def test_unknown_kind__clear_error(demo_ruleset):
     with pytest.raises(WenpingError) as caught:
         assess(demo_ruleset, "moon_base", CALM_ANSWERS, [], assessed_at=DAY)
-    assert caught.value.problems[0].code.code == "RULES-209" and "demo" in caught.value.message("en")
+    assert caught.value.problems[0].code.code == "ANS-315" and "demo" in caught.value.message("en")
 
 
 def test_three_significant_factors__diluted_index__floor_keeps_medium(demo_ruleset):
-    result = run(demo_ruleset, compensation_ratio=0.78, funds_secured="partly", comparison_risk="high")
+    result = run(demo_ruleset, compensation_ratio=0.78, funds_secured="partly", comparison_risk="high",
+                 vulnerable_households=5, vulnerable_support=True, burden_increase="slight")
     assert sum(f.degree == "significant" for f in result.factors) == 3
     assert result.before.level_by_index == "low" and result.before.level == "medium"
     assert "FL-SIGNIFICANT-FACTORS" in {f.floor for f in result.before.floors}
@@ -174,7 +179,7 @@ def test_stakeholder_metrics__read_by_rules__and_recorded(demo_ruleset):
     result = run(demo_ruleset, **ALLIED_OPPONENTS)
     organised = factor(result, "organised_opposition")
     assert (organised.rule, organised.probability) == ("CM-ORG-01", 4)
-    assert "2个反对群体相互结盟或代表，共340人" in organised.because.zh
+    assert "2个持反对态度的群体之间存在结盟或代表关系（合计340人）" in organised.because.zh
     assert result.derived["sh_largest_coalition_groups"] == 2 and result.derived["sh_opposing_groups"] == 2
     assert "sh_opposing_groups" not in result.answers
 
@@ -187,10 +192,10 @@ links:
     weight: 0.5
     because: {zh: 利益受损群体可能集体上访, en: Those who lose out may petition together}
 """)
-    result = run(load_ruleset(rules_dir), compensation_ratio=0.78)
-    # interest_imbalance P=4 (0.8); collective_petition P=1 (0.2): p' = 1 - 0.8 × (1 - 0.5 × 0.8) = 0.52 → level 3 (0.6)
+    result = run(load_ruleset(rules_dir), compensation_ratio=0.78, collective_petitions_3y=1)
+    # interest_imbalance P=4 (0.8); collective_petition P=2 (0.4): p' = 1 - 0.6 × (1 - 0.5 × 0.8) = 0.64 → level 3 (0.6)
     raised = factor(result, "collective_petition")
-    assert (raised.rule_probability, raised.probability) == (1, 3)
+    assert (raised.rule_probability, raised.probability) == (2, 3)
     assert raised.raised_by == ("interest_imbalance", "collective_petition") and raised.raised_because is not None
     assert factor(result, "interest_imbalance").raised_by == ()
 
