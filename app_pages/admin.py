@@ -107,6 +107,7 @@ with model_tab:
         if model.caveat:
             st.warning(f"**{ui.t('result.model.simulated')}** {ui.plain(ui.text(model.caveat))}", icon=":material/science:")
         with st.container(border=True, height=480):
+            st.markdown(f"**{ui.plain(model.title)}**")
             st.markdown(model.card_markdown)
     with st.form("retrain"):
         st.markdown(f"**{ui.t('admin.retrain')}**")

@@ -7,7 +7,7 @@ from app_pages.questions import entered_answers, section_inputs, widget_key
 from assessment.services import app_queries
 
 STATUS_ICONS = {"done": ":green[:material/check_circle:]", "todo": ":orange[:material/pending:]",
-                "problems": ":red[:material/error:]", "skipped": ":gray[:material/remove:]"}
+                "problems": ":red[:material/error:]"}  # sections that apply; the others are named under the list
 
 st.title(ui.t("page.fill"))
 matter_id = ui.chosen_matter(states=app_queries.EDITABLE_STATES)

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import colon, paren, problem_text, t, text
+from app_pages.ui import colon, lang, paren, plain, problem_text, t, text
 from assessment.domain.questionnaire import Question
 from assessment.errors import ErrorCode
-from assessment.services.app_queries import QuestionView, SectionView
+from assessment.services.app_queries import QuestionView, SectionView, answer_text
 
 SHORT_CHOICE_LIST = 4  # up to this many choices show as radio buttons, more as a drop-down
 
@@ -27,7 +27,7 @@ def section_inputs(section: SectionView, key_of, *, show_required: bool) -> dict
     answers = {}
     for view in section.shown():
         if view.question.type == "calculate":
-            _calculated(view)
+            _calculated(view, section.kind)
             continue
         answers[view.name] = answer_input(view, key_of(view.name))
         for problem in view.problems:
@@ -130,21 +130,10 @@ def _one_choice(view: QuestionView, key: str, label: str, hint: str | None) -> s
                         placeholder=t("form.pick_one"))
 
 
-def _calculated(view: QuestionView) -> None:
-    st.markdown(f"{text(view.question.label)}{colon()}**{_calculated_text(view)}**")
+def _calculated(view: QuestionView, kind_id: str) -> None:
+    shown = "-" if view.value is None else answer_text(kind_id, lang()).text(view.name, view.value)
+    st.markdown(f"{text(view.question.label)}{colon()}**{plain(shown)}**")
     st.caption(t("form.calculated"))
-
-
-def _calculated_text(view: QuestionView) -> str:
-    """A calculated value; a ratio without a unit is also read as a percentage (0.2105 → 21.05%)."""
-    value, unit = view.value, text(view.question.unit)
-    if value is None:
-        return "-"
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return str(value)
-    if float(value).is_integer():
-        return f"{int(value)}{unit}"
-    return f"{value:.4g}{unit}" if unit else f"{value:.4g}" + paren(f"{value:.2%}")
 
 
 # --- table questions: a data editor, one row per entry -----------------------------------------------------

@@ -23,14 +23,25 @@ if view is None:
     st.stop()
 summary = detail.summary
 ui.matter_header(summary)
+problems_key = f"review-problems-{matter_id}"
 if flash := st.session_state.pop(f"review-flash-{matter_id}", None):
     st.success(flash, icon=":material/check_circle:")
+ui.shown_problems(problems_key)
 
 
 def acted(result, message: str) -> None:
     if result is not None:
         st.session_state[f"review-flash-{matter_id}"] = message
         st.rerun()
+
+
+def send_comment() -> None:
+    """The comment button's callback: on success the box is emptied for the next comment."""
+    state = st.session_state
+    if ui.remember_problems(problems_key, review.comment, ui.uow(), me, matter_id,
+                            state["review-comment-text"]) is not None:
+        state["review-comment-text"] = ""
+        state[f"review-flash-{matter_id}"] = ui.t("review.commented")
 
 
 # --- actions -------------------------------------------------------------------------------------------------
@@ -40,10 +51,9 @@ if summary.state in review.PENDING:
         acted(ui.call(review.start_review, ui.uow(), me, matter_id, expected_version=summary.version), ui.t("review.started"))
     comment_tab, return_tab, override_tab, approve_tab = st.tabs(
         [ui.t("review.comment"), ui.t("review.return"), ui.t("review.override"), ui.t("review.approve")])
-    with comment_tab, st.form("review-comment", clear_on_submit=True):
-        words = st.text_area(ui.t("review.comment_text"), max_chars=2000, key="review-comment-text")
-        if st.form_submit_button(ui.t("review.comment"), key="review-comment-send"):
-            acted(ui.call(review.comment, ui.uow(), me, matter_id, words), ui.t("review.commented"))
+    with comment_tab, st.form("review-comment"):
+        st.text_area(ui.t("review.comment_text"), max_chars=2000, key="review-comment-text")
+        st.form_submit_button(ui.t("review.comment"), key="review-comment-send", on_click=send_comment)
     with return_tab, st.form("review-return"):
         reason = st.text_area(ui.t("review.return_reason"), max_chars=2000, key="review-return-reason")
         if st.form_submit_button(ui.t("review.return"), key="review-return-send"):

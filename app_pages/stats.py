@@ -19,7 +19,7 @@ if board.total == 0:
     st.stop()
 kinds = app_queries.kind_titles()
 units = {u.code: u.name for u in ui.call(admin.list_units, ui.read(), me) or []}
-level_colours = {"low": "#2e7d32", "medium": "#ef6c00", "high": "#c62828", "-": "#9e9e9e"}
+level_colours = {**ui.LEVEL_HEX, "-": "#9e9e9e"}
 
 cols = st.columns(1 + len(board.by_state))
 cols[0].metric(ui.t("stats.total"), board.total)

@@ -82,16 +82,20 @@ class ModelCard(_Strict):
 
 def render_card(card: ModelCard, version: str, versions: dict[str, str], lang: Lang = "zh") -> str:
     """The card as Markdown. `versions`: library name → version the model was saved with."""
+    colon = t("punct.colon", lang)
+    # The algorithm is stored in English; the standard one is worded in the reader's language.
+    algorithm = t("model.card.algorithm_text", lang) if card.algorithm == t("model.card.algorithm_text", "en") \
+        else card.algorithm
     lines = [f"# {t('model.card.title', lang)} {version}", ""]
     caveat = card.caveat()
     if caveat:
         lines += [f"> **{caveat.get(lang)}**", ""]
     lines += [
-        f"- {t('model.card.created', lang)}: {card.created.isoformat()}",
-        f"- {t('model.card.algorithm', lang)}: {card.algorithm}",
+        f"- {t('model.card.created', lang)}{colon}{card.created.isoformat()}",
+        f"- {t('model.card.algorithm', lang)}{colon}{algorithm}",
         f"- {t('model.card.target', lang)}",
-        f"- {t('model.card.seed', lang)}: {card.seed}",
-        f"- {t('model.card.libraries', lang)}: " + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())),
+        f"- {t('model.card.seed', lang)}{colon}{card.seed}",
+        f"- {t('model.card.libraries', lang)}{colon}" + ", ".join(f"{k} {v}" for k, v in sorted(versions.items())),
         "", f"## {t('model.card.data', lang)}", "",
         f"| {t('model.card.source', lang)} | {t('model.card.records', lang)} | {t('model.card.events', lang)} "
         f"| {t('model.card.trained_on', lang)} | {t('model.card.held_out', lang)} | {t('model.card.weight', lang)} |",

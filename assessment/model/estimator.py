@@ -21,9 +21,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
+from assessment.i18n import t
 from assessment.model.features import FEATURE_NAMES, FEATURES, KIND, NUMERIC_NAMES
 
-ALGORITHM = "logistic regression (C=1.0, standardised features, one-hot kind) with sigmoid calibration (5-fold, ensemble=False)"
+ALGORITHM = t("model.card.algorithm_text", "en")  # stored in the card; zh wording in the same catalog entry
 
 
 def make_pipeline() -> Pipeline:

@@ -52,7 +52,8 @@ def ruleset_status(actor: Principal, rules_dir: Path | str | None = None) -> Rul
 @dataclass(frozen=True)
 class ModelStatus:
     version: str | None  # None: no model trained yet
-    card_markdown: str
+    title: str  # the card's heading
+    card_markdown: str  # the card below its heading, its sections as small headings (it sits inside a page)
     caveat: I18nText | None
 
 
@@ -63,9 +64,11 @@ def model_status(actor: Principal, lang: str = "zh") -> ModelStatus:
 
     version = current_version()
     if version is None:
-        return ModelStatus(None, "", None)
+        return ModelStatus(None, "", "", None)
     manifest = read_manifest(None, version)
-    return ModelStatus(version, render_card(manifest.card, version, manifest.libraries, lang), manifest.card.caveat())
+    heading, _, body = render_card(manifest.card, version, manifest.libraries, lang).partition("\n")
+    body = "\n".join("#### " + line[3:] if line.startswith("## ") else line for line in body.splitlines())
+    return ModelStatus(version, heading.lstrip("# "), body, manifest.card.caveat())
 
 
 def retrain_model(uow: UnitOfWork, actor: Principal, *, with_outcomes: bool, today: date) -> str:

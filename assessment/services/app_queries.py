@@ -149,6 +149,7 @@ class QuestionView:
 
 @dataclass(frozen=True)
 class SectionView:
+    kind: str  # the kind of matter whose questionnaire it belongs to
     id: str
     title: I18nText
     description: I18nText | None
@@ -223,7 +224,7 @@ def _section_view(kind: Kind, section, raw: Mapping[str, Any], validated: Valida
     compiled = [kind.question(q.name) for q in section.questions]
     section_relevant = compiled[0].section_relevant is None or compiled[0].section_relevant.evaluate(values) is True
     views = tuple(_question_view(kind, c, raw, values, problems, section_relevant) for c in compiled)
-    return SectionView(section.id, section.title, section.description, section_relevant,
+    return SectionView(kind.id, section.id, section.title, section.description, section_relevant,
                        tuple(_with_group_names(v, raw) for v in views))
 
 

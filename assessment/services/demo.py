@@ -131,10 +131,17 @@ def _reviewer_for(unit_code: str) -> str:
     return "demo_city_reviewer"
 
 
+LATE_AFTER = timedelta(days=20)  # an approved matter's last measure was due this long after its assessment
+RAISED = "land_expropriation"  # its matter under review has been raised to high by the reviewer
+
+
 def _matter_in_state(database: Database, scorer: Scorer, submitter: Principal, reviewer: Principal, doc,
                      title: str, state: str, moment: datetime) -> None:
+    measures = list(doc.measures or [])
+    if state == "approved" and measures:  # so that follow-up has something overdue to show
+        measures[-1] = {**measures[-1], "deadline": (moment.date() + LATE_AFTER).isoformat()}
     m = submissions.create_matter(database.uow(), submitter, kind=doc.kind, title=title[:300],
-                                  answers=doc.answers, measures=doc.measures)
+                                  answers={**doc.answers, "matter_name": title[:200]}, measures=measures)
     if state == "draft":
         return
     submissions.submit(database.uow(), submitter, m.id, scorer)
@@ -144,6 +151,9 @@ def _matter_in_state(database: Database, scorer: Scorer, submitter: Principal, r
     review.start_review(database.uow(), reviewer, m.id, expected_version=version())
     review.comment(database.uow(), reviewer, m.id, "请补充风险调查的样本说明。")
     if state == "in_review":
+        if doc.kind == RAISED:
+            review.override_level(database.uow(), reviewer, m.id, expected_version=version(), level="high",
+                                  reason="近三个月内已发生两次集体上访，且涉及历史遗留问题，调整为高风险。")
         return
     if state == "returned":
         review.return_for_revision(database.uow(), reviewer, m.id, expected_version=version(),
@@ -155,5 +165,8 @@ def _matter_in_state(database: Database, scorer: Scorer, submitter: Principal, r
     if items:
         followup.update_followup(database.uow(), submitter, items[0].id, expected_version=items[0].version,
                                  status="done", note="已落实。")
+    if len(items) > 1:
+        followup.update_followup(database.uow(), submitter, items[-1].id, expected_version=items[-1].version,
+                                 status="in_progress", note="正在推进，尚未按期完成。")
     followup.record_outcome(database.uow(), reviewer, m.id, kind="collective_petition",
                             occurred_on=moment.date(), participants=12, description="少数群众就补偿标准集体来访，已当场答复。")

@@ -6,18 +6,36 @@ from datetime import date, timedelta
 
 from app_pages.ui import plain
 from assessment.i18n import t
-from assessment.services import admin, followup
+from assessment.services import admin, app_queries, followup, submissions
 from assessment.services.permissions import SYSTEM
+from assessment.services.runtime import QueueFilter
 from tests.app.conftest import ADMIN, DEPARTMENT, REVIEWER, codes, detail, matter_of, no_crash, open_page, who
 
 
+def _overdue(app_db) -> list:
+    return [r for r in app_queries.followups_in_scope(app_db.uow(read_only=True), SYSTEM) if r.item.overdue]
+
+
 def _make_overdue(app_db, matter: int) -> None:
-    item = followup.list_followups(app_db.uow(read_only=True), SYSTEM, matter)[-1]
+    item = next(i for i in followup.list_followups(app_db.uow(read_only=True), SYSTEM, matter) if i.status != "done"
+                and not i.overdue)
     followup.update_followup(app_db.uow(), SYSTEM, item.id, expected_version=item.version, status="in_progress",
                              due_date=date.today() - timedelta(days=10))
 
 
+def _finish_overdue(app_db) -> None:
+    for row in _overdue(app_db):
+        followup.update_followup(app_db.uow(), SYSTEM, row.item.id, expected_version=row.item.version, status="done")
+
+
+def test_demo__has_overdue_measures_and_a_high_matter__so_both_marks_can_be_seen(app_db):
+    assert _overdue(app_db)
+    high = submissions.list_matters(app_db.uow(read_only=True), SYSTEM, QueueFilter(levels=("high",)))
+    assert high.total >= 1
+
+
 def test_followup__overdue_measure__is_counted_and_marked(app_db):
+    _finish_overdue(app_db)
     _make_overdue(app_db, matter_of(app_db, "land_expropriation", "approved"))
     at = no_crash(open_page("app_pages/followup.py", who(app_db, REVIEWER)))
     metrics = {m.label: m.value for m in at.metric}
@@ -28,10 +46,18 @@ def test_followup__overdue_measure__is_counted_and_marked(app_db):
 
 
 def test_followup__only_overdue_switch__lists_the_overdue_ones(app_db):
+    _finish_overdue(app_db)
     _make_overdue(app_db, matter_of(app_db, "land_expropriation", "approved"))
     at = open_page("app_pages/followup.py", who(app_db, DEPARTMENT))
     at = no_crash(at.toggle(key="followup-only-overdue").set_value(True).run())
     assert len(at.dataframe[0].value) == 1
+
+
+def test_followup__only_overdue_switch_with_nothing_overdue__says_so(app_db):
+    _finish_overdue(app_db)
+    at = open_page("app_pages/followup.py", who(app_db, DEPARTMENT))
+    at = no_crash(at.toggle(key="followup-only-overdue").set_value(True).run())
+    assert t("followup.none_overdue", "zh") in [s.value for s in at.success] and not at.dataframe
 
 
 def test_tracking__outcome_recorded__is_listed(app_db):

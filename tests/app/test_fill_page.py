@@ -109,3 +109,50 @@ def test_matter_title__with_markup__is_shown_as_typed_not_interpreted(app_db):
     heading = at.subheader[0].value
     assert heading == f"\\#{made.id} {plain(title)}"
     assert "**" not in heading.replace("\\*", "") and "](" not in heading.replace("\\]\\(", "")
+
+
+def _save_stakeholders(app_db, matter: int, groups, relations=None):
+    return app_queries.save_section(app_db.uow(), who(app_db, DEPARTMENT), matter, "stakeholders",
+                                    {"stakeholders": groups, "stakeholder_relations": relations},
+                                    expected_version=detail(app_db, matter).summary.version)
+
+
+def test_section__table_row_with_a_missing_cell__is_not_done_and_the_row_names_its_column(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    form = _save_stakeholders(app_db, matter, [{"group": "拒绝搬迁住户", "kind": "affected_households", "stance": "oppose"}])
+    section = form.section("stakeholders")
+    assert section.status == "problems" and form.problem_count > 0
+    at, _, _ = _on_section(app_db, "stakeholders")
+    size = t("form.row", "zh", row=1) + " · 人数"
+    assert any(e.startswith(size) and "ANS-303" in e for e in [e.value for e in at.error])
+    assert "size" not in " ".join(e.value for e in at.error)  # the column's label, not its id
+    assert not any(t("fill.saved_all", "zh") in s.value for s in at.success)
+
+
+def test_section__relation_naming_an_unknown_group__is_flagged_at_the_table_and_ends_offer_saved_groups(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    groups = [{"group": "拒绝搬迁住户", "kind": "affected_households", "size": 26, "stance": "oppose"},
+              {"group": "街道办", "kind": "government", "size": 5, "stance": "support"}]
+    form = _save_stakeholders(app_db, matter, groups, [{"source": "拒绝搬迁住户", "target": "街道办事处", "relation": "conflict"}])
+    relations = next(q for q in form.section("stakeholders").questions if q.name == "stakeholder_relations")
+    assert relations.column_names["source"] == ("拒绝搬迁住户", "街道办")
+    at, _, _ = _on_section(app_db, "stakeholders")
+    assert t("fill.unknown_groups", "zh", names="街道办事处") in [w.value for w in at.warning]
+
+
+def test_calculated_share__of_exactly_one__reads_as_100_percent(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    app_queries.save_section(app_db.uow(), who(app_db, DEPARTMENT), matter, "la_compensation",
+                             {"compensation_budget": 5000, "funds_in_account": 5000},
+                             expected_version=detail(app_db, matter).summary.version)
+    at, _, _ = _on_section(app_db, "la_compensation")
+    assert "补偿费用到位率：**100%**" in [m.value for m in at.markdown]
+
+
+def test_fill__section_list__marks_each_section_with_its_state_not_a_radio(app_db):
+    matter = matter_of(app_db, "land_expropriation", "draft")
+    _save_stakeholders(app_db, matter, [{"group": "住户", "kind": "affected_households", "stance": "oppose"}])
+    at = no_crash(open_page("app_pages/fill.py", who(app_db, DEPARTMENT), matter=matter))
+    assert not at.radio
+    assert at.button(key=f"section-{matter}-stakeholders").label.startswith(":red[:material/error:]")
+    assert at.button(key=f"section-{matter}-matter").label.startswith(":green[:material/check_circle:]")

@@ -19,6 +19,7 @@ FAMILIES = {
     "role": ROLES, "unit_kind": admin.UNIT_KINDS, "review.action": ("start", "comment", "return", "override", "approve"),
     "review.result": ("level_before", "level_after", "index_before", "index_after", "factors", "ruleset_hash"),
     "followup.status": followup.FOLLOW_UP_STATUSES, "tracking.kind": followup.OUTCOME_KINDS,
+    "fill.status": ("done", "todo", "problems"),  # a skipped section is not listed
 }
 
 
