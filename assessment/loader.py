@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assessment import graph
-from assessment.domain.expressions import Expression, TypeInfo, ValueType, check, parse, parse_template
+from assessment.domain.expressions import Expression, TypeInfo, ValueType, check, out_of_range, parse, parse_template
 from assessment.domain.questionnaire import Choice, Question, Questionnaire, Section
 from assessment.domain.ruleset import (
     CompiledFloor,
@@ -82,6 +82,9 @@ class _Builder:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        # A factor file that failed to load leaves its factors (and categories) unknown: what only follows
+        # from that is not reported again for every rule, measure and link that names one of them.
+        self.factors_incomplete = False
 
     # --- reading and schema validation
 
@@ -142,7 +145,9 @@ class _Builder:
                 unreadable = True
                 continue
             if not kind_q.kind:
-                self._add(ErrorCode.RULES_SCHEMA, self._where(path, kind_data, ("kind",)), field="kind", detail="a kind questionnaire must say its kind")
+                unreadable = True
+                self._add(ErrorCode.RULES_SCHEMA, self._where(path, kind_data, ("kind",)), field="kind",
+                          detail="事项类型问卷须写明 kind", detail_en="a kind questionnaire must say its kind")
                 continue
             rules, floors = scoring.pop(kind_q.kind, ([], []))
             kinds[kind_q.kind] = _KindCompiler(self, matrix, factors).compile(
@@ -152,7 +157,8 @@ class _Builder:
             )
         for kind, (rules, floors) in ({} if unreadable else scoring).items():
             path, data, *_ = (rules or floors)[0] if rules or floors else (self.root / "scoring", None)
-            self._add(ErrorCode.RULES_UNKNOWN_KIND, self._where(path, data, ("kind",)), kind=kind, kinds=", ".join(sorted(kinds)))
+            self._add(ErrorCode.RULES_UNKNOWN_KIND, self._where(path, data, ("kind",)), kind=kind,
+                      kinds="、".join(sorted(kinds)), kinds_en=", ".join(sorted(kinds)))
         investment_when = self._expression(
             info.decisions.investment_when, _types_of(common_q.questions(), {c: tuple(v) for c, v in common_q.choice_lists.items()}),
             ValueType.BOOL, self._where(self.root / "ruleset.yaml", info_data, ("decisions", "investment_when"), field="decisions.investment_when"),
@@ -177,6 +183,7 @@ class _Builder:
     def _catalogue(self) -> tuple[dict, dict[str, Factor]]:
         categories, factors, seen = {}, {}, {}
         loaded = [(path, *self._model(FactorFile, path)) for path in self._files("factors")]
+        self.factors_incomplete = any(file is None for _, file, _ in loaded)
         for path, file, data in loaded:
             if file is None:
                 continue
@@ -189,9 +196,9 @@ class _Builder:
             for i, factor in enumerate(file.factors):
                 where = self._where(path, data, ("factors", i, "id"))
                 self._unique(seen, f"factor:{factor.id}", factor.id, where)
-                if factor.category not in categories:
+                if factor.category not in categories and not self.factors_incomplete:
                     self._add(ErrorCode.RULES_SCHEMA, self._where(path, data, ("factors", i, "category"), factor.id, "category"),
-                              field="category", detail=f"unknown category '{factor.category}'")
+                              field="category", detail=f"未定义的风险类别“{factor.category}”", detail_en=f"unknown category '{factor.category}'")
                 factors[factor.id] = factor
         return categories, factors
 
@@ -202,7 +209,7 @@ class _Builder:
             for i, measure in enumerate(file.measures if file else []):
                 self._unique(seen, measure.id, measure.id, self._where(path, data, ("measures", i, "id")))
                 for factor_id in measure.lowers:
-                    if factor_id not in factors:
+                    if self.unknown_factor(factor_id, factors):
                         where = self._where(path, data, ("measures", i, "lowers", factor_id), measure.id, "lowers")
                         self._add(ErrorCode.RULES_UNKNOWN_FACTOR, where, factor=factor_id)
                 measures[measure.id] = measure
@@ -238,10 +245,13 @@ class _Builder:
             return ()
         for i, link in enumerate(links):
             for end in ("source", "target"):
-                if getattr(link, end) not in factors:
+                if self.unknown_factor(getattr(link, end), factors):
                     where = self._where(path, data, ("links", i, end), f"{link.source} → {link.target}", end)
                     self._add(ErrorCode.RULES_UNKNOWN_FACTOR, where, factor=getattr(link, end))
         return links
+
+    def unknown_factor(self, factor_id: str, factors: Mapping[str, Factor]) -> bool:
+        return factor_id not in factors and not self.factors_incomplete
 
     def _unique(self, seen: dict[str, str], key: str, ident: str, where: Location) -> None:
         if key in seen:
@@ -268,6 +278,7 @@ class _Builder:
                 continue
             for name in sorted(template.names - types.keys()):
                 self._add(ErrorCode.EXPR_UNKNOWN_NAME, where, name=name)
+            self.problems.extend(Problem(p.code, p.params, where) for p in template.problems(types))
             templates[lang] = template
         return templates
 
@@ -319,7 +330,8 @@ class _KindCompiler:
                     for column in [question, *(question.columns or [])]:
                         if isinstance(column.choices, str) and column.choices not in choice_lists:
                             self.b._add(ErrorCode.RULES_SCHEMA, self.b._where(path, data, loc, question.name, "choices"),
-                                        field="choices", detail=f"unknown choice list '{column.choices}'")
+                                        field="choices",
+                                        detail=f"未定义的选项列表“{column.choices}”", detail_en=f"unknown choice list '{column.choices}'")
                     located.append((question, section, path, data, loc))
         return located
 
@@ -373,7 +385,7 @@ class _KindCompiler:
     def _rule(self, path: Path, data: Any, index: int, rule, types) -> CompiledRule | None:
         loc = ("rules", index)
         where = lambda field: self.b._where(path, data, loc + (field,), rule.id, field)  # noqa: E731
-        if rule.factor not in self.factors:
+        if self.b.unknown_factor(rule.factor, self.factors):
             self.b._add(ErrorCode.RULES_UNKNOWN_FACTOR, where("factor"), factor=rule.factor)
         when = self.b._expression(rule.when, types, ValueType.BOOL, where("when"))
         probability = self._level(rule.probability, "probability", types, where("probability"))
@@ -386,23 +398,36 @@ class _KindCompiler:
         return CompiledRule(rule=rule, when=when, probability=probability, impact=impact, because=because, reads=reads)
 
     def _level(self, source, field: str, types, where: Location) -> Expression | None:
-        """A probability or impact: any number expression; a constant must be a whole number 1–5."""
-        if isinstance(source, (bool, int, float)) and (isinstance(source, bool) or source not in (1, 2, 3, 4, 5)):
+        """A probability or impact: a number expression none of whose results is certainly outside 1–5."""
+        if isinstance(source, bool):
             self.b._add(ErrorCode.RULES_LEVEL_RANGE, where, field=field, value=source)
             return None
-        return self.b._expression(source, types, ValueType.NUMBER, where)
+        expression = self.b._expression(source, types, ValueType.NUMBER, where)
+        wrong = out_of_range(expression, 1, 5) if expression is not None else []
+        for snippet, least, greatest in wrong:
+            self.b._add(ErrorCode.RULES_LEVEL_RANGE, where, field=field, **_range_value(snippet, least, greatest))
+        return None if wrong else expression
 
     def _floor(self, path: Path, data: Any, index: int, floor, types) -> CompiledFloor | None:
         loc = ("floors", index)
         where = lambda field: self.b._where(path, data, loc + (field,), floor.id, field)  # noqa: E731
         if floor.degree is not None and floor.degree not in {d.id for d in self.matrix.degrees}:
-            self.b._add(ErrorCode.RULES_BAD_VALUE, where("degree"), field="degree", detail=f"unknown degree '{floor.degree}'")
+            self.b._add(ErrorCode.RULES_BAD_VALUE, where("degree"), field="degree",
+                        detail=f"未定义的风险程度“{floor.degree}”", detail_en=f"unknown degree '{floor.degree}'")
             return None
         when = None if floor.when is None else self.b._expression(floor.when, types, ValueType.BOOL, where("when"))
         because = self.b._templates(floor.because, types, where("because"))
         if (floor.when is not None and when is None) or len(because) < 2:
             return None
         return CompiledFloor(floor=floor, when=when, because=because)
+
+
+def _range_value(snippet: str, least: float, greatest: float) -> dict[str, str]:
+    """`value` for RULES_LEVEL_RANGE: the offending part of the expression, with its range when not one number."""
+    if least == greatest:
+        return {"value": snippet}
+    bounds = {"zh": f"取值范围 {least:g} 至 {greatest:g}", "en": f"ranging from {least:g} to {greatest:g}"}
+    return {"value": f"{snippet}（{bounds['zh']}）", "value_en": f"{snippet} ({bounds['en']})"}
 
 
 def _stakeholder_metrics(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -432,9 +457,10 @@ def _type_of(question: Question, choice_lists: dict[str, tuple[Choice, ...]]) ->
     if question.type == "table":
         columns = {c.name: _type_of(c, choice_lists) for c in question.columns or []}
         return TypeInfo(ValueType.TABLE, columns=columns, question=question.name)
-    choices = choice_lists.get(question.choices, ()) if isinstance(question.choices, str) else question.choices or ()
+    choices = choice_lists.get(question.choices) if isinstance(question.choices, str) else question.choices or ()
     kind = ValueType.CHOICE if question.type == "single_choice" else ValueType.CHOICES
-    return TypeInfo(kind, choices=frozenset(c.name for c in choices), question=question.name)
+    # an unknown choice list is reported once where it is named; its options are then not checked
+    return TypeInfo(kind, choices=None if choices is None else frozenset(c.name for c in choices), question=question.name)
 
 
 def _names(source: Any) -> frozenset[str]:

@@ -1,16 +1,47 @@
-"""`wenping` command line: one module per area registers its commands on the group below."""
+"""`wenping` command line: one module per area registers its commands on the group below.
+
+A command's module is imported only when that command runs (or help lists it): the storage, report and
+model modules import SQLAlchemy, matplotlib and scikit-learn, which `wenping assess` does not need.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from assessment.errors import WenpingError
 
+# Each area adds its commands here: command name → the modules that register it, in order
+# (submission_cmd adds `questionnaire excel` to the group assess_cmd makes). A test checks the map.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "assess": ("assess_cmd",),  # assess, rules, questionnaire show
+    "rules": ("assess_cmd",),
+    "questionnaire": ("assess_cmd", "submission_cmd"),
+    "db": ("db_cmd",),  # db, unit, user, audit
+    "unit": ("db_cmd",),
+    "user": ("db_cmd",),
+    "audit": ("db_cmd",),
+    "model": ("model_cmd",),  # model train, card, evaluate, explain
+    "demo": ("demo_cmd",),  # demo seed
+    "submission": ("submission_cmd",),  # submission export/import
+    "serve": ("serve_cmd",),
+    "report": ("report_cmd",),
+}
+
 
 class _Group(click.Group):
-    """Turns WenpingError into a clear message and exit status 2, never a traceback."""
+    """Loads a command's module when the command is asked for, and turns WenpingError into a clear
+    message and exit status 2, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        for module in COMMAND_MODULES.get(name, ()):
+            importlib.import_module(f"assessment.cli.{module}")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -24,13 +55,3 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 def main() -> None:
     """稳评 Wenping: social-stability risk assessment."""
-
-
-# Each area adds one import line here; the import registers its commands on `main`.
-from assessment.cli import db_cmd  # noqa: E402,F401  (db, unit, user, audit)
-from assessment.cli import assess_cmd  # noqa: E402,F401  (assess, rules, questionnaire)
-from assessment.cli import model_cmd  # noqa: E402,F401  (model train, card, evaluate, explain)
-from assessment.cli import demo_cmd  # noqa: E402,F401  (demo seed)
-from assessment.cli import submission_cmd  # noqa: E402,F401  (submission export/import, questionnaire excel)
-from assessment.cli import serve_cmd  # noqa: E402,F401  (serve)
-from assessment.cli import report_cmd  # noqa: E402,F401  (report)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from assessment.answer_files import read_answer_file
+from assessment.answer_files import locate, read_answer_file, ruleset_mismatch
 from assessment.cli import main
-from assessment.domain.scoring import assess
-from assessment.errors import WenpingError
+from assessment.domain.scoring import check_inputs, score
+from assessment.errors import ErrorCode, Location, Problem, WenpingError
 from assessment.i18n import t
 from assessment.loader import default_rules_dir, load_ruleset
 from assessment.result_text import render_text
@@ -36,16 +36,31 @@ def assess_command(answers: Path, rules_dir: Path | None, lang: str, fmt: str) -
     _remember_lang(lang)
     ruleset = load_ruleset(rules_dir)
     document = read_answer_file(answers)
-    result = assess(ruleset, document.kind, document.answers, document.measures,
-                    assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir, lang))
+    mismatch = ruleset_mismatch(document, ruleset)
+    if mismatch is not None:
+        click.echo(mismatch.message(lang), err=True)
+    try:  # validated before the model loads
+        checked = check_inputs(ruleset, document.kind, document.answers, document.measures)
+    except WenpingError as error:
+        raise WenpingError(locate(error.problems, document)) from None
+    result = score(ruleset, checked.kind, checked.answers.values, checked.measures,
+                   assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir, lang))
+    ignored = checked.answers.ignored
     if fmt == "json":
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        for name in ignored:  # stdout stays the result document
+            click.echo(Problem(ErrorCode.ANS_NOT_RELEVANT, {}, Location(file=str(answers), id=name)).message(lang), err=True)
     else:
-        click.echo(render_text(result, ruleset, lang), nl=False)
+        click.echo(render_text(result, ruleset, lang, ignored), nl=False)
 
 
 def _advisor(rules_dir: Path | None, lang: str):
-    """The learned second opinion when a model has been trained; a refused model file is said, not fatal."""
+    """The learned second opinion when a model has been trained; a refused model file is said, not fatal.
+    scikit-learn takes seconds to import: it is imported only when a current model exists."""
+    from assessment.model.location import has_current_model
+
+    if not has_current_model():
+        return None
     from assessment.model.advisor import load_advisor
 
     try:

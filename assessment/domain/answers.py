@@ -11,15 +11,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from assessment.domain.questionnaire import Question
 from assessment.domain.ruleset import CompiledQuestion, Kind
+from assessment.domain.validation_text import shown
 from assessment.errors import ErrorCode, Location, Problem
 
 _PERCENT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*%\s*$")
 _YES = {"yes", "true", "是", "y", "1"}
 _NO = {"no", "false", "否", "n", "0"}
+MAX_MAGNITUDE = 10**15  # no count or amount comes near it; beyond it a float no longer holds every whole unit
 TYPE_NAMES = {
     "integer": ("整数", "a whole number"),
     "number": ("数字", "a number"),
@@ -58,7 +61,7 @@ def validate_answers(kind: Kind, raw: Mapping[str, Any], *, partial: bool = Fals
     names = {q.question.name: q for q in kind.questions}
     for key in raw:
         if key not in names or names[key].question.type == "calculate":
-            problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": key}, Location(id=str(key))))
+            problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": _name(key)}, Location(id=_name(key))))
     values: dict[str, Any] = {}
     value_problems: dict[str, list[Problem]] = {}
     for compiled in kind.questions:
@@ -78,7 +81,7 @@ def _apply_logic(kind: Kind, entered: dict[str, Any], value_problems: dict[str, 
     ignored = []
     for compiled in kind.questions:  # evaluation order: what a condition reads is already settled
         name = compiled.question.name
-        if not _relevant(compiled, values):
+        if not is_relevant(compiled, values):
             values[name] = None
             if entered.get(name) is not None or name in invalid:
                 ignored.append(name)  # whatever was entered, right or wrong, changes nothing
@@ -87,7 +90,7 @@ def _apply_logic(kind: Kind, entered: dict[str, Any], value_problems: dict[str, 
         values[name] = compiled.calculation.evaluate(values) if compiled.calculation else entered.get(name)
     for compiled in kind.questions:
         name = compiled.question.name
-        if name in ignored or not _relevant(compiled, values):
+        if name in ignored or not is_relevant(compiled, values):
             continue
         if values[name] is None and compiled.calculation is None:
             if not partial and name not in invalid and compiled.required.evaluate(values) is True:
@@ -104,7 +107,14 @@ def _en(message, compiled: CompiledQuestion) -> dict[str, Any]:
     return {"message_en": message.en if message else compiled.constraint.source}
 
 
-def _relevant(compiled: CompiledQuestion, values: Mapping[str, Any]) -> bool:
+def _name(key: Any) -> str:
+    """An unknown key as shown in a message: a 10 MB key is cut short."""
+    text = str(key)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def is_relevant(compiled: CompiledQuestion, values: Mapping[str, Any]) -> bool:
+    """Only a definite true shows a question: an unknown condition hides it."""
     return all(c is None or c.evaluate(values) is True for c in (compiled.section_relevant, compiled.relevant))
 
 
@@ -130,23 +140,38 @@ def _coerce(question: Question, value: Any, kind: Kind, problems: list[Problem],
 
 
 def _type_error(question: Question, value: Any) -> _Invalid:
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "…"
-    return _Invalid(ErrorCode.ANS_TYPE, expected=TYPE_NAMES[question.type][0], got=shown, expected_en=TYPE_NAMES[question.type][1])
+    return _Invalid(ErrorCode.ANS_TYPE, expected=TYPE_NAMES[question.type][0], got=shown(value), expected_en=TYPE_NAMES[question.type][1])
 
 
-def _number(question: Question, value: Any, _kind=None) -> float:
+def _number(question: Question, value: Any, _kind=None) -> int | float:
     if isinstance(value, bool):
         raise _type_error(question, value)
     if isinstance(value, str):
-        try:
-            value = float(value.replace(",", "").strip())
-        except ValueError:
-            raise _type_error(question, value) from None
+        value = _parse_number(question, value)
     if not isinstance(value, (int, float)):
         raise _type_error(question, value)
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise _Invalid(ErrorCode.ANS_NOT_FINITE)
+    if abs(value) > MAX_MAGNITUDE:  # an int of hundreds of digits would overflow every float it meets
+        raise _too_large(value)
     return value
+
+
+def _parse_number(question: Question, text: str) -> int | float:
+    """Text such as "152,000" or "3.5": a whole number written without a fraction stays whole."""
+    try:
+        number = Decimal(text.replace(",", "").strip())
+    except InvalidOperation:
+        raise _type_error(question, text) from None
+    if not number.is_finite():
+        raise _Invalid(ErrorCode.ANS_NOT_FINITE)
+    if abs(number) > MAX_MAGNITUDE:
+        raise _too_large(text.strip())
+    return int(number) if number.as_tuple().exponent >= 0 else float(number)
+
+
+def _too_large(value: Any) -> _Invalid:
+    return _Invalid(ErrorCode.ANS_TOO_LARGE, value=shown(value), limit="10¹⁵")
 
 
 def _integer(question: Question, value: Any, _kind=None) -> int:
@@ -200,8 +225,9 @@ def _choice(question: Question, value: Any, kind: Kind) -> str:
         for choice in choices:  # the name, or the label in either language
             if value.strip() in (choice.name, choice.label.zh, choice.label.en):
                 return choice.name
-    names = "、".join(c.name for c in choices)
-    raise _Invalid(ErrorCode.ANS_CHOICE, value=str(value)[:60], choices=names)
+    names = [c.name for c in choices]
+    given = value[:60] if isinstance(value, str) else shown(value)
+    raise _Invalid(ErrorCode.ANS_CHOICE, value=given, choices="、".join(names), choices_en=", ".join(names))
 
 
 def _choices(question: Question, value: Any, kind: Kind) -> list[str]:
@@ -223,10 +249,10 @@ def _table(question: Question, value: Any, kind: Kind, problems: list[Problem]) 
     for index, row in enumerate(value, start=1):
         where = Location(id=question.name, row=index)
         if not isinstance(row, Mapping):
-            problems.append(Problem(ErrorCode.ANS_TYPE, {"expected": "一行（字段到值的映射）", "expected_en": "a row (a mapping of fields to values)", "got": repr(row)[:60]}, where))
+            problems.append(Problem(ErrorCode.ANS_TYPE, {"expected": "一行（字段到值的映射）", "expected_en": "a row (a mapping of fields to values)", "got": shown(row)}, where))
             continue
         for key in row.keys() - columns.keys():
-            problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": key}, Location(id=question.name, field=str(key), row=index)))
+            problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": _name(key)}, Location(id=question.name, field=_name(key), row=index)))
         cells = {name: _coerce(column, row.get(name), kind, problems, index, question.name) for name, column in columns.items()}
         for name, column in columns.items():
             if column.required is True and cells[name] is None and row.get(name) is None:
@@ -239,12 +265,12 @@ def _check_range(question: Question, value: Any) -> None:
     low = question.min if question.min is not None else -math.inf
     high = question.max if question.max is not None else math.inf
     if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
-        shown = f"{_fmt(question.min)}–{_fmt(question.max)}"
-        raise _Invalid(ErrorCode.ANS_RANGE, value=value, range=shown, range_en=shown)
+        raise _Invalid(ErrorCode.ANS_RANGE, value=value, **_range_text(question.min, question.max))
 
 
-def _fmt(bound: float | None) -> str:
-    return "" if bound is None else f"{bound:g}"
+def _range_text(low: float | None, high: float | None) -> dict[str, str]:
+    text = f"{low:g}–{high:g}" if low is not None and high is not None else f"≥ {low:g}" if low is not None else f"≤ {high:g}"
+    return {"range": text, "range_en": text}
 
 
 _CONVERTERS = {

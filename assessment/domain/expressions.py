@@ -797,6 +797,7 @@ class _Compiler(ast.NodeVisitor):
         self.source = source
         self.names: set[str] = set()
         self.depth = 0
+        self.divides = False
 
     def visit(self, node: ast.AST) -> Run:
         if type(node) not in CONSTRUCTS:
@@ -831,6 +832,7 @@ class _Compiler(ast.NodeVisitor):
         if type(node.op) not in _BINARY:
             raise _not_allowed(self.source, node.op, node)
         _, fn = _BINARY[type(node.op)]
+        self.divides |= isinstance(node.op, (ast.Div, ast.FloorDiv, ast.Mod))
         return _arithmetic(fn, self.visit(node.left), self.visit(node.right), self.snippet(node))
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Run:
@@ -909,6 +911,7 @@ class Expression:
     names: frozenset[str] = field(compare=False)  # every name it refers to
     _tree: ast.expr = field(compare=False, repr=False)
     _run: Run = field(compare=False, repr=False)
+    divides: bool = field(default=False, compare=False)  # it divides: a zero divisor leaves it unanswered
 
     def evaluate(self, env: Env) -> Any:
         """The value for these answers; names missing from env count as unanswered (None)."""
@@ -945,7 +948,7 @@ def parse(source: str | int | float | bool) -> Expression:
         raise WenpingError(_syntax("the expression cannot be read", "无法解析该表达式")) from None
     compiler = _Compiler(text)
     run = compiler.visit(tree)
-    return Expression(text, frozenset(compiler.names), tree, run)
+    return Expression(text, frozenset(compiler.names), tree, run, compiler.divides)
 
 
 def check(expr: Expression, types: Mapping[str, TypeInfo], expect: ValueType | None = None) -> TypeInfo:
@@ -959,12 +962,106 @@ def check(expr: Expression, types: Mapping[str, TypeInfo], expect: ValueType | N
     return info
 
 
+# --- what a number expression can give, for checking levels at load time
+
+
+def out_of_range(expr: Expression, low: int, high: int) -> list[tuple[str, float, float]]:
+    """The results of `expr` (each branch of a conditional) that are certainly not a whole number in low..high.
+
+    Each is (source text, least, greatest value it can give). Only what can be proven is reported: a branch
+    that reads an answer may still give a good level for every answer, and is then checked when scored.
+    """
+    found = []
+    for node in _results(expr._tree):
+        least, greatest = _bounds(node)
+        if greatest < low or least > high or (least == greatest and not float(least).is_integer()):
+            found.append((_snippet(expr.source, node), least, greatest))
+    return found
+
+
+def _results(node: ast.expr) -> list[ast.expr]:
+    """The parts whose value can be the result: both branches of a conditional, recursively."""
+    if isinstance(node, ast.IfExp):
+        return _results(node.body) + _results(node.orelse)
+    return [node]
+
+
+_UNBOUNDED = (-math.inf, math.inf)
+_COUNTS = frozenset({"count_selected", "len", "count_rows", "count_if"})
+
+
+def _bounds(node: ast.expr) -> tuple[float, float]:
+    """An interval holding every number `node` can give (unbounded where it reads answers)."""
+    if isinstance(node, ast.Constant):
+        return (node.value, node.value) if _is_number(node.value) else _UNBOUNDED
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        least, greatest = _bounds(node.operand)
+        return (-greatest, -least) if isinstance(node.op, ast.USub) else (least, greatest)
+    if isinstance(node, ast.IfExp):
+        (a, b), (c, d) = _bounds(node.body), _bounds(node.orelse)
+        return min(a, c), max(b, d)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        return _arithmetic_bounds(node.op, _bounds(node.left), _bounds(node.right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return _call_bounds(node.func.id, [_bounds(arg) for arg in node.args])
+    return _UNBOUNDED
+
+
+def _arithmetic_bounds(op: ast.operator, left: tuple[float, float], right: tuple[float, float]) -> tuple[float, float]:
+    (a, b), (c, d) = left, right
+    if isinstance(op, ast.Add):
+        candidates = [a + c, b + d]
+    elif isinstance(op, ast.Sub):
+        candidates = [a - d, b - c]
+    else:
+        candidates = [a * c, a * d, b * c, b * d]
+    if any(math.isnan(x) for x in candidates):  # inf - inf, 0 × inf: nothing is known
+        return _UNBOUNDED
+    return min(candidates), max(candidates)
+
+
+def _call_bounds(name: str, args: list[tuple[float, float]]) -> tuple[float, float]:
+    if name == "min" and args:
+        return min(a for a, _ in args), min(b for _, b in args)
+    if name == "max" and args:
+        return max(a for a, _ in args), max(b for _, b in args)
+    if name == "clamp" and len(args) == 3:  # min(max(x, low), high)
+        (a, b), (c, d), (e, f) = args
+        raised = max(a, c), max(b, d)
+        return min(raised[0], e), min(raised[1], f)
+    if name in _COUNTS:
+        return 0, math.inf
+    return _UNBOUNDED
+
+
 # --- templates
 
 
 _UNANSWERED = {"zh": "未填写", "en": "not answered"}
+_UNCOMPUTABLE = {
+    True: {"zh": "无法计算（除数为零）", "en": "cannot be computed (division by zero)"},
+    False: {"zh": "无法计算", "en": "cannot be computed"},
+}
 _YES_NO = {"zh": ("否", "是"), "en": ("no", "yes")}
 _LIST_SEPARATOR = {"zh": "、", "en": ", "}
+_GROUP_FROM = {"zh": 10_000, "en": 1_000}  # digits grouped by thousands from here (in Chinese 四位数不分节)
+
+
+@dataclass(frozen=True)
+class Uncomputable:
+    """The value shown for a calculation whose inputs are all answered but which gives none."""
+
+    division: bool  # the calculation divides, so a divisor was zero
+
+    def text(self, lang: Literal["zh", "en"]) -> str:
+        return _UNCOMPUTABLE[self.division][lang]
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    spec: str  # Python's format mini-language
+    plural: tuple[str, str] | None  # English words for one and for any other number, after the number
 
 
 @dataclass(frozen=True)
@@ -973,33 +1070,102 @@ class Template:
 
     source: str
     names: frozenset[str] = field(compare=False)
-    _parts: tuple[tuple[str, str | None, str], ...] = field(compare=False, repr=False)  # literal, name, spec
+    _parts: tuple[tuple[str, _Field | None], ...] = field(compare=False, repr=False)  # literal, then a field
 
     def render(self, env: Env, lang: Literal["zh", "en"]) -> str:
         return "".join(
-            literal + ("" if name is None else _render_value(env.get(name), spec, lang))
-            for literal, name, spec in self._parts
+            literal + ("" if part is None else _render_field(env.get(part.name), part, lang))
+            for literal, part in self._parts
         )
+
+    def problems(self, types: Mapping[str, TypeInfo]) -> list[Problem]:
+        """Formats that do not fit the type of the answer they format (checked when the rule set loads)."""
+        found = []
+        for _, part in self._parts:
+            if part is not None and part.name in types and (part.spec or part.plural):
+                problem = _format_problem(part, types[part.name].kind)
+                if problem is not None and problem not in found:
+                    found.append(problem)
+        return found
+
+
+def _render_field(value: Any, part: _Field, lang: Literal["zh", "en"]) -> str:
+    text = _render_value(value, part.spec, lang)
+    if part.plural is None or not _is_number(value):
+        return text
+    return f"{text} {part.plural[0] if value == 1 else part.plural[1]}"
 
 
 def _render_value(value: Any, spec: str, lang: Literal["zh", "en"]) -> str:
     if value is None:
         return _UNANSWERED[lang]
+    if isinstance(value, Uncomputable):
+        return value.text(lang)
     if isinstance(value, bool):
         return _YES_NO[lang][value]
     if isinstance(value, (list, tuple)):
         return _LIST_SEPARATOR[lang].join(_render_value(item, "", lang) for item in value)
+    if not spec and _is_number(value):
+        return _plain_number(value, lang)
     try:
         return format(value, spec)
-    except (TypeError, ValueError):  # a spec that does not fit the value, e.g. .0% on text
+    except (TypeError, ValueError):  # a name of unknown type at load time (a calculation that may give either)
         return str(value)
+
+
+def _plain_number(value: float, lang: Literal["zh", "en"]) -> str:
+    """152000.0 as 152,000 (en) or 152000 (zh); 386500 as 386,500; fractions to at most 4 places."""
+    grouped = abs(value) >= _GROUP_FROM[lang]
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}" if grouped else str(value)
+    text = (f"{value:,.4f}" if grouped else f"{value:.4f}").rstrip("0").rstrip(".")
+    return text if text not in ("0", "-0") else f"{value:.2g}"
+
+
+# a sample value of each type, to try a format on; None: the type takes no format
+_FORMAT_SAMPLES: dict[ValueType, tuple[Any, ...] | None] = {
+    ValueType.NUMBER: (1.5, 1),  # either will do: an integer question's `d` fits its whole numbers
+    ValueType.TEXT: ("文字",),
+    ValueType.CHOICE: ("文字",),
+    ValueType.DATE: (datetime.date(2026, 1, 1),),
+    ValueType.BOOL: None,
+    ValueType.CHOICES: None,
+    ValueType.TABLE: None,
+}
+
+
+def _format_problem(part: _Field, kind: ValueType) -> Problem | None:
+    shown = "{" + part.name + ":" + part.spec + ("|" + "|".join(part.plural) if part.plural else "") + "}"
+    type_en, type_zh = _TYPE_NAMES[kind]
+    if kind is ValueType.ANY:
+        return None
+    if part.plural is not None and kind is not ValueType.NUMBER:
+        return _detail(ErrorCode.EXPR_TEMPLATE, f"{shown}: singular and plural words follow numbers only, not {type_en}",
+                       f"{shown}：单复数写法只能用于数字，不能用于{type_zh}")
+    samples = _FORMAT_SAMPLES[kind]
+    if not part.spec:
+        return None
+    if samples is None:
+        return _detail(ErrorCode.EXPR_TEMPLATE, f"{shown}: {type_en} takes no format (write {{{part.name}}})",
+                       f"{shown}：{type_zh}不能指定格式（请写作 {{{part.name}}}）")
+    fits = kind is not ValueType.DATE or "%" in part.spec  # a date takes any text as strftime; without % it is lost
+    for sample in samples if fits else ():
+        try:
+            format(sample, part.spec)
+            return None
+        except (TypeError, ValueError):
+            continue
+    return _detail(ErrorCode.EXPR_TEMPLATE, f"{shown}: the format '{part.spec}' does not fit {type_en} (e.g. .0% for a fraction, ,.2f for an amount)",
+                   f"{shown}：格式“{part.spec}”不适用于{type_zh}（如比例可写 .0%，金额可写 ,.2f）")
 
 
 def _template_error(en: str, zh: str) -> WenpingError:
     return WenpingError(_detail(ErrorCode.EXPR_TEMPLATE, en, zh))
 
 
-def _template_field(name: str, spec: str, conversion: str | None) -> None:
+def _template_field(name: str, spec: str, conversion: str | None) -> _Field:
     """Only plain names: `{x.__class__}` or `{x[0]}` would reach into Python objects."""
     if not name.isidentifier() or conversion is not None:
         shown = "{" + name + (f"!{conversion}" if conversion else "") + "}"
@@ -1017,6 +1183,13 @@ def _template_field(name: str, spec: str, conversion: str | None) -> None:
             f"{{{name}:{spec}}}: width or precision above {MAX_FORMAT_NUMBER}",
             f"{{{name}:{spec}}}：宽度或精度超过 {MAX_FORMAT_NUMBER}",
         )
+    spec, *words = spec.split("|")
+    if words and (len(words) != 2 or not all(w.strip() for w in words)):
+        raise _template_error(
+            f"{{{name}:{spec}|{'|'.join(words)}}}: write the two words as {{{name}:|petition|petitions}}",
+            f"{{{name}:{spec}|{'|'.join(words)}}}：单复数须写两个词，如 {{{name}:|petition|petitions}}",
+        )
+    return _Field(name, spec, (words[0].strip(), words[1].strip()) if words else None)
 
 
 def parse_template(text: str) -> Template:
@@ -1026,9 +1199,8 @@ def parse_template(text: str) -> Template:
         pieces = list(string.Formatter().parse(text))
     except ValueError as error:  # unbalanced braces
         raise _template_error(f"{error} (write {{{{ and }}}} for literal braces)", "花括号不成对（字面花括号请写作 {{ 和 }}）") from None
-    for _, name, spec, conversion in pieces:
-        if name is not None:
-            _template_field(name, spec or "", conversion)
-    parts = tuple((literal, name, spec or "") for literal, name, spec, _ in pieces)
-    return Template(text, frozenset(name for _, name, _ in parts if name is not None), parts)
-
+    parts = tuple(
+        (literal, None if name is None else _template_field(name, spec or "", conversion))
+        for literal, name, spec, conversion in pieces
+    )
+    return Template(text, frozenset(part.name for _, part in parts if part is not None), parts)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessment.domain.i18n_text import I18nText
 from assessment.domain.ruleset import Lowering, RuleSet
+from assessment.domain.validation_text import describe
 from assessment.errors import ErrorCode, Location, Problem
 
 MAX_MEASURES = 300
@@ -72,7 +73,9 @@ def _one(item: Any, row: int, problems: list[Problem]) -> PlannedMeasure | None:
     except ValidationError as error:
         for e in error.errors():
             field = ".".join(str(p) for p in e["loc"]) or "(row)"
-            problems.append(Problem(ErrorCode.ANS_MEASURE, {"row": row, "detail": f"{field}: {e['msg']}"}, Location(id="measures", row=row, field=field)))
+            zh, en = describe(e)
+            params = {"row": row, "detail": f"{field}：{zh}", "detail_en": f"{field}: {en}"}
+            problems.append(Problem(ErrorCode.ANS_MEASURE, params, Location(id="measures", row=row, field=field)))
         return None
 
 
@@ -81,12 +84,12 @@ def _references_ok(ruleset: RuleSet, measure: PlannedMeasure, row: int, problems
     where = Location(id="measures", row=row)
     library = ruleset.measures.get(measure.measure) if measure.measure else None
     if measure.measure and library is None:
-        problems.append(Problem(ErrorCode.RULES_UNKNOWN_MEASURE, {"measure": measure.measure}, where))
+        problems.append(Problem(ErrorCode.ANS_UNKNOWN_MEASURE, {"measure": measure.measure}, where))
     if not measure.measure and (measure.text is None or not measure.factors):
         problems.append(Problem(ErrorCode.ANS_MEASURE, {"row": row, "detail": "自拟措施须写明措施内容（text）和针对的风险因素（factors）", "detail_en": "a measure of your own needs its text and the factors it addresses"}, where))
     for factor in measure.factors:
         if factor not in ruleset.factors:
-            problems.append(Problem(ErrorCode.RULES_UNKNOWN_FACTOR, {"factor": factor}, where))
+            problems.append(Problem(ErrorCode.ANS_UNKNOWN_FACTOR, {"factor": factor}, where))
         elif library is not None and factor not in library.lowers:
             problems.append(Problem(ErrorCode.ANS_MEASURE, {"row": row, "detail": f"措施 {library.id} 不针对风险因素 {factor}", "detail_en": f"measure {library.id} does not address factor {factor}"}, where))
     return len(problems) == before

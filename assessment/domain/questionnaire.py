@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assessment.domain.i18n_text import I18nText
+from assessment.domain.validation_text import invalid
 
 QuestionType = Literal[
     "single_choice",
@@ -67,15 +68,15 @@ class Question(_Strict):
     def _fields_fit_type(self) -> "Question":
         choice_type = self.type in ("single_choice", "multiple_choice")
         if choice_type != (self.choices is not None):
-            raise ValueError("choices are required for choice questions and allowed only for them")
+            raise invalid("选择题须写 choices，其他题型不得写", "choices are required for choice questions and allowed only for them")
         if (self.type == "table") != (self.columns is not None):
-            raise ValueError("columns are required for table questions and allowed only for them")
+            raise invalid("表格题须写 columns，其他题型不得写", "columns are required for table questions and allowed only for them")
         if (self.type == "calculate") != (self.calculation is not None):
-            raise ValueError("calculation is required for calculate questions and allowed only for them")
+            raise invalid("计算项须写 calculation，其他题型不得写", "calculation is required for calculate questions and allowed only for them")
         if (self.min is not None or self.max is not None) and self.type not in NUMERIC_TYPES:
-            raise ValueError("min and max are allowed only for numeric questions")
+            raise invalid("只有数值题可以写 min 和 max", "min and max are allowed only for numeric questions")
         if self.columns and any(c.type in ("table", "calculate") for c in self.columns):
-            raise ValueError("a table column cannot be a table or a calculation")
+            raise invalid("表格的列不能是表格或计算项", "a table column cannot be a table or a calculation")
         return self
 
 

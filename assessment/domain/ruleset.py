@@ -6,6 +6,7 @@ Everything a locality may change is here as data; nothing in the engine holds a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from collections.abc import Mapping
 from typing import Any, Literal, Protocol
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from assessment.domain.i18n_text import I18nText
 from assessment.domain.expressions import Expression, Template
 from assessment.domain.questionnaire import Choice, Expr, Question, Section
+from assessment.domain.validation_text import invalid
 from assessment.errors import ErrorCode, WenpingError
 
 Level = Literal["low", "medium", "high"]
@@ -44,9 +46,9 @@ class Scales(_Strict):
     def _five_ordered_steps(self) -> "Scales":
         for name, steps in (("probability", self.probability), ("impact", self.impact)):
             if [s.level for s in steps] != [1, 2, 3, 4, 5]:
-                raise ValueError(f"{name} needs the five levels 1..5 in order")
+                raise invalid(f"{name} 须按顺序给出 1–5 五个等级", f"{name} needs the five levels 1..5 in order")
             if any(a.value >= b.value for a, b in zip(steps, steps[1:])):
-                raise ValueError(f"{name} values must increase with the level")
+                raise invalid(f"{name} 各等级的 value 须随等级递增", f"{name} values must increase with the level")
         return self
 
 
@@ -63,17 +65,34 @@ class Matrix(_Strict):
     grid: list[list[str]]
 
     @model_validator(mode="after")
-    def _grid_is_5x5_of_known_degrees(self) -> "Matrix":
-        known = {d.id for d in self.degrees}
+    def _grid_is_5x5_of_known_degrees_rising(self) -> "Matrix":
+        rank = {d.id: i for i, d in enumerate(self.degrees)}
         if len(self.grid) != 5 or any(len(row) != 5 for row in self.grid):
-            raise ValueError("grid must be 5 rows (probability 1..5) of 5 cells (impact 1..5)")
-        unknown = {cell for row in self.grid for cell in row} - known
+            raise invalid("grid 须为 5 行（可能性 1–5）、每行 5 格（影响程度 1–5）",
+                          "grid must be 5 rows (probability 1..5) of 5 cells (impact 1..5)")
+        unknown = sorted({cell for row in self.grid for cell in row} - rank.keys())
         if unknown:
-            raise ValueError(f"unknown degrees in grid: {sorted(unknown)}")
+            raise invalid(f"grid 中有未定义的风险程度：{'、'.join(unknown)}", f"unknown degrees in grid: {', '.join(unknown)}")
+        falling = _falling_cells(self.grid, rank)
+        if falling:
+            zh = "；".join(f"P{p}/C{c}（{self.grid[p - 1][c - 1]}）低于 P{lp}/C{lc}（{self.grid[lp - 1][lc - 1]}）" for (p, c), (lp, lc) in falling)
+            en = "; ".join(f"P{p}/C{c} ({self.grid[p - 1][c - 1]}) is below P{lp}/C{lc} ({self.grid[lp - 1][lc - 1]})" for (p, c), (lp, lc) in falling)
+            raise invalid(f"风险程度须随可能性和影响程度升高而不降：{zh}", f"the degree must never fall as probability or impact rises: {en}")
         return self
 
     def degree(self, probability: int, impact: int) -> str:
         return self.grid[probability - 1][impact - 1]
+
+
+def _falling_cells(grid: list[list[str]], rank: dict[str, int]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Cells (P, C) whose degree is below that of the cell one step lower in P or in C (1-based)."""
+    falling = []
+    for p in range(1, 6):
+        for c in range(1, 6):
+            for lower in ((p - 1, c), (p, c - 1)):
+                if min(lower) >= 1 and rank[grid[p - 1][c - 1]] < rank[grid[lower[0] - 1][lower[1] - 1]]:
+                    falling.append(((p, c), lower))
+    return falling
 
 
 class LevelBand(_Strict):
@@ -92,9 +111,10 @@ class Thresholds(_Strict):
     @model_validator(mode="after")
     def _bands_cover_levels(self) -> "Thresholds":
         if [b.level for b in self.bands] != list(LEVELS) or self.bands[0].min_index != 0:
-            raise ValueError("bands must be low (min_index 0), medium, high in that order")
+            raise invalid("bands 须依次为 low（min_index 为 0）、medium、high",
+                          "bands must be low (min_index 0), medium, high in that order")
         if not self.bands[0].min_index < self.bands[1].min_index < self.bands[2].min_index:
-            raise ValueError("band thresholds must increase")
+            raise invalid("各等级的 min_index 须递增", "band thresholds must increase")
         return self
 
     def level_for(self, index: float) -> Level:
@@ -211,11 +231,11 @@ class FloorRule(_Strict):
     @model_validator(mode="after")
     def _trigger_fits_type(self) -> "FloorRule":
         if (self.type == "degree") != (self.degree is not None):
-            raise ValueError("`degree` is required for floors of type degree and allowed only for them")
+            raise invalid("degree 类底线须写 degree，其他类型不得写", "`degree` is required for floors of type degree and allowed only for them")
         if self.type != "degree" and self.count != 1:
-            raise ValueError("`count` is allowed only for floors of type degree")
+            raise invalid("只有 degree 类底线可以写 count", "`count` is allowed only for floors of type degree")
         if (self.type == "condition") != (self.when is not None):
-            raise ValueError("`when` is required for floors of type condition and allowed only for them")
+            raise invalid("condition 类底线须写 when，其他类型不得写", "`when` is required for floors of type condition and allowed only for them")
         return self
 
 
@@ -269,6 +289,10 @@ class Kind:
     rules: tuple[CompiledRule, ...]
     floors: tuple[CompiledFloor, ...]
     choice_labels: dict[str, dict[str, dict[str, str]]]  # question → lang → choice name → label
+
+    @cached_property
+    def calculations(self) -> tuple[CompiledQuestion, ...]:
+        return tuple(q for q in self.questions if q.calculation is not None)
 
     def question(self, name: str) -> CompiledQuestion | None:
         return next((q for q in self.questions if q.question.name == name), None)
@@ -326,5 +350,6 @@ class RuleSet:
 
     def kind(self, kind_id: str) -> Kind:
         if kind_id not in self.kinds:
-            raise WenpingError.of(ErrorCode.RULES_UNKNOWN_KIND, kind=kind_id, kinds=", ".join(sorted(self.kinds)))
+            kinds = sorted(self.kinds)  # a kind id always comes from answers or a user's command
+            raise WenpingError.of(ErrorCode.ANS_UNKNOWN_KIND, kind=kind_id[:60], kinds="、".join(kinds), kinds_en=", ".join(kinds))
         return self.kinds[kind_id]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from assessment.domain.answers import validate_answers
+from assessment.domain.answers import ValidatedAnswers, is_relevant, validate_answers
+from assessment.domain.expressions import Uncomputable
 from assessment.domain.i18n_text import I18nText
 from assessment.domain.measures import PlannedMeasure, validate_measures
 from assessment.domain.result import (
@@ -39,12 +40,29 @@ class SecondOpinion(Protocol):
 def assess(ruleset: RuleSet, kind_id: str, answers: Mapping[str, Any], measures: Sequence[Mapping[str, Any]] | None,
            *, assessed_at: date, partial: bool = False, model: SecondOpinion | None = None) -> Assessment:
     """Validate raw answers and measures, then score them. Raises WenpingError with every problem found."""
+    checked = check_inputs(ruleset, kind_id, answers, measures, partial=partial)
+    return score(ruleset, checked.kind, checked.answers.values, checked.measures, assessed_at=assessed_at, model=model)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Answers and measures that passed validation, ready to score (`answers.ignored`: answers to questions
+    that do not apply, left out)."""
+
+    kind: Kind
+    answers: ValidatedAnswers
+    measures: list[PlannedMeasure]
+
+
+def check_inputs(ruleset: RuleSet, kind_id: str, answers: Mapping[str, Any],
+                 measures: Sequence[Mapping[str, Any]] | None, *, partial: bool = False) -> Checked:
+    """Validate raw answers and measures; raises WenpingError with every problem found."""
     kind = ruleset.kind(kind_id)
     validated = validate_answers(kind, answers, partial=partial)
     planned, measure_problems = validate_measures(ruleset, measures)
     if validated.problems or measure_problems:
         raise WenpingError(validated.problems + measure_problems)
-    return score(ruleset, kind, validated.values, planned, assessed_at=assessed_at, model=model)
+    return Checked(kind, validated, planned)
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,7 @@ def score(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any], measures: Seq
     raised = ruleset.propagate({f: fired[0].probability for f, fired in hits.items()}) if ruleset.propagate else {}
     measure_results = _measure_results(ruleset, measures, assessed_at)
     drops = _drops(ruleset, measures, measure_results, hits)
-    display = {lang: _display_values(kind, values, lang) for lang in ("zh", "en")}
+    display = _display_values(kind, values)
     factors = sorted(
         (_factor_result(ruleset, factor_id, fired, raised.get(factor_id), drops.get(factor_id), values, display)
          for factor_id, fired in hits.items()),
@@ -113,10 +131,10 @@ def _identify(ruleset: RuleSet, kind: Kind, values: Mapping[str, Any]) -> dict[s
 def _level(rule: CompiledRule, field: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value) or not 1 <= value <= 5:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 5 or value != int(value):
         raise WenpingError.of(
             ErrorCode.RULES_RUNTIME, Location(id=rule.rule.id, field=field),
-            rule=rule.rule.id, detail=f"{field} = {value!r}, not a whole number from 1 to 5",
+            rule=rule.rule.id, detail=f"{field} 为 {value!r}，不是 1–5 的整数", detail_en=f"{field} = {value!r}, not a whole number from 1 to 5",
         )
     return int(value)
 
@@ -291,15 +309,25 @@ def _decision(ruleset: RuleSet, values: Mapping[str, Any], level: Level) -> Deci
 # --- values for reasons and for the record
 
 
-def _display_values(kind: Kind, values: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """Values as a reader sees them: choice labels instead of choice names."""
-    shown = dict(values)
-    for name, by_lang in kind.choice_labels.items():
-        value = values.get(name)
-        if value is not None:
-            labels = by_lang[lang]
-            shown[name] = labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
-    return shown
+def _display_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Values as a reader sees them, by language: choice labels instead of choice names, and a calculation
+    whose answers are all there but which has no value (a zero divisor) says so rather than "not answered"."""
+    plain = dict(values)
+    for compiled in kind.calculations:
+        name = compiled.question.name
+        if (values.get(name) is None and all(values.get(n) is not None for n in compiled.calculation.names)
+                and is_relevant(compiled, values)):
+            plain[name] = Uncomputable(compiled.calculation.divides)
+    display = {}
+    for lang in ("zh", "en"):
+        shown = dict(plain)
+        for name, by_lang in kind.choice_labels.items():
+            value = values.get(name)
+            if value is not None:
+                labels = by_lang[lang]
+                shown[name] = labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
+        display[lang] = shown
+    return display
 
 
 def _jsonable(value: Any) -> Any:

@@ -128,3 +128,39 @@ def test_percent__own_max_above_one__accepted(rules_dir):
     kind = load_ruleset(rules_dir).kind("demo")
     assert validate_answers(kind, {**CALM_ANSWERS, "rebuilt_area_ratio": "120%"}).values["rebuilt_area_ratio"] == pytest.approx(1.2)
     assert codes_by_question(validate_answers(kind, {**CALM_ANSWERS, "rebuilt_area_ratio": 3.5})) == {"rebuilt_area_ratio": "ANS-305"}
+
+
+@pytest.mark.parametrize("value", [10**400, int("9" * 4000), "1" * 5000, "1e400", "-" + "9" * 30, 1e300])
+def test_number_too_large__reported_at_its_question_not_a_crash(demo_ruleset, value):
+    result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "investment": value})
+    assert codes_by_question(result) == {"investment": "ANS-314"}
+    assert len(result.problems[0].message("zh")) < 200 and "10¹⁵" in result.problems[0].message("en")
+
+
+@pytest.mark.parametrize("value", ["NaN", "inf", "-Infinity", "sNaN", math.nan])
+def test_number_not_finite__reported(demo_ruleset, value):
+    assert codes_by_question(validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "investment": value})) == {"investment": "ANS-308"}
+
+
+@pytest.mark.parametrize(("given", "expected"), [("152,000", 152000), ("152000", 152000), ("1e3", 1000), ("3.5", 3.5), (" 12 ", 12)])
+def test_money_written_as_text__read_as_the_number_written(demo_ruleset, given, expected):
+    value = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "investment": given}).values["investment"]
+    assert value == expected and type(value) is type(expected)
+
+
+def test_bad_choice__choices_listed_in_each_languages_style(demo_ruleset):
+    [problem] = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "comparison_risk": "hihg"}).problems
+    assert "low、medium、high" in problem.message("zh") and "low, medium, high" in problem.message("en")
+
+
+def test_huge_shared_structure__reported_briefly_and_fast(demo_ruleset):
+    import time
+
+    bomb: list = ["x"] * 9
+    for _ in range(8):  # what an 8-level YAML alias bomb builds: 9**9 leaves, shared
+        bomb = [bomb] * 9
+    start = time.perf_counter()
+    result = validate_answers(demo_ruleset.kind("demo"), {**CALM_ANSWERS, "investment": bomb, "comparison_risk": bomb})
+    assert time.perf_counter() - start < 1
+    assert codes_by_question(result) == {"investment": "ANS-304", "comparison_risk": "ANS-306"}
+    assert all(len(p.message("en")) < 300 for p in result.problems)

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from assessment.domain.expressions import (
     FUNCTIONS,
     TypeInfo,
+    Uncomputable,
     ValueType,
     check,
+    out_of_range,
     parse,
     parse_template,
 )
@@ -627,6 +629,85 @@ def test_parse_template__attribute_field__message_shows_it():
 @pytest.mark.parametrize("text", [None, 5, ["a"]])
 def test_parse_template__not_text__is_refused(text):
     raises(ErrorCode.EXPR_TEMPLATE, parse_template, text)
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (386500, "386,500", "386,500"), (1352, "1352", "1,352"), (152000.0, "152,000", "152,000"), (2.0, "2", "2"),
+    (0.1 + 0.2, "0.3", "0.3"), (-12345.678, "-12,345.678", "-12,345.678"), (0.00012, "0.0001", "0.0001"), (0.00001, "1e-05", "1e-05"),
+])
+def test_template__number_without_spec__whole_floats_whole_and_large_ones_grouped(value, zh, en):
+    template = parse_template("{n}")
+    assert (template.render({"n": value}, "zh"), template.render({"n": value}, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1 petition"), (2, "2 petitions"), (0, "0 petitions"), (1.0, "1 petition"),
+                                         (1500, "1,500 petitions"), (None, "not answered")])
+def test_template__plural_words__follow_the_number(n, text):
+    assert parse_template("{n:|petition|petitions}").render({"n": n}, "en") == text
+
+
+def test_template__plural_words_with_a_format__both_apply():
+    assert parse_template("{n:,.1f|tonne|tonnes}").render({"n": 1234.56}, "en") == "1,234.6 tonnes"
+
+
+@pytest.mark.parametrize("text", ["{n:|one}", "{n:|a|b|c}", "{n:||b}", "{n:| |b}"])
+def test_parse_template__plural_words_not_two__refused(text):
+    raises(ErrorCode.EXPR_TEMPLATE, parse_template, text)
+
+
+@pytest.mark.parametrize(("division", "zh", "en"), [(True, "无法计算（除数为零）", "cannot be computed (division by zero)"),
+                                                    (False, "无法计算", "cannot be computed")])
+def test_template__uncomputable_value__says_what_it_is_not_unanswered(division, zh, en):
+    template = parse_template("{r:.0%}")
+    assert template.render({"r": Uncomputable(division)}, "zh") == zh
+    assert template.render({"r": Uncomputable(division)}, "en") == en
+
+
+@pytest.mark.parametrize(("field", "name"), [
+    ("{ratio:.0q}", "ratio"), ("{name:.0%}", "name"), ("{ratio:%Y}", "ratio"), ("{flag:.0%}", "flag"),
+    ("{concerns:>5}", "concerns"), ("{name:|a|b}", "name"), ("{start:,.2f}", "start"), ("{households:d}", "households"),
+])
+def test_template_problems__format_not_fitting_the_type__reported_naming_the_field(field, name):
+    problems = parse_template("前" + field + "后").problems(TYPES)
+    assert [p.code for p in problems] == [ErrorCode.EXPR_TEMPLATE]
+    assert field in problems[0].message("zh") and field in problems[0].message("en")
+
+
+@pytest.mark.parametrize("text", ["{ratio:.0%}", "{count:,.2f}", "{count:d}", "{name:>10}", "{start:%Y年%m月}", "{flag}",
+                                  "{count:,|household|households}", "{anything:.0q}", "{unknown:.0q}", "{stance:^8}"])
+def test_template_problems__format_fitting_the_type__none(text):
+    assert parse_template(text).problems(TYPES) == []
+
+
+# --- what a level expression can give
+
+
+@pytest.mark.parametrize(("source", "found"), [
+    ("6 if ratio < 0.8 else 3", ["6"]),
+    ("5 if flag else (0 if ratio > 1 else 3)", ["0"]),
+    ("min(ratio, 0)", ["min(ratio, 0)"]),
+    ("max(count, 6)", ["max(count, 6)"]),
+    ("clamp(ratio, 6, 9)", ["clamp(ratio, 6, 9)"]),
+    ("2.5", ["2.5"]),
+    ("3 + 4", ["3 + 4"]),
+    ("-1", ["-1"]),
+    ("max(1, 2.5)", ["max(1, 2.5)"]),
+    ("7 if flag else 0", ["7", "0"]),
+])
+def test_out_of_range__a_result_certainly_outside_1_to_5__found(source, found):
+    assert [snippet for snippet, _, _ in out_of_range(parse(source), 1, 5)] == found
+
+
+@pytest.mark.parametrize("source", [
+    "4 if ratio < 0.8 else 3", "clamp(2 + count, 1, 5)", "min(5, 2 + count_selected(concerns))", "ratio",
+    "round(ratio * 5)", "5 if flag else 1", "max(1, min(5, count))", "count * 0 + 3", "6 - count",
+])
+def test_out_of_range__results_that_may_be_levels__not_found(source):
+    assert out_of_range(parse(source), 1, 5) == []
+
+
+def test_out_of_range__interval__reported_with_the_snippet():
+    assert out_of_range(parse("min(count, 0)"), 1, 5) == [("min(count, 0)", -float("inf"), 0)]
 
 
 # --- properties

@@ -144,3 +144,106 @@ def test_yaml_duplicate_key__reported_with_line():
     with pytest.raises(WenpingError) as caught:
         load_yaml_text("a: 1\nb: 2\na: 3\n", "x.yaml")
     assert caught.value.problems[0].where.line == 3 and "duplicate key 'a'" in caught.value.message("en")
+
+
+# --- levels, formats and the matrix, checked when the rule set loads
+
+
+def line_of_text(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "field", "shown"), [
+    ('probability: "4 if compensation_ratio < 0.8 else 3"', 'probability: "6 if compensation_ratio < 0.8 else 3"', "DM-COMP-01", "probability", "6"),
+    ("probability: 3\n", 'probability: "min(graves, 0)"\n', "DM-GRAVE-01", "probability", "min(graves, 0)"),
+    ("probability: 3\n", 'probability: "clamp(graves, 6, 9)"\n', "DM-GRAVE-01", "probability", "clamp(graves, 6, 9)"),
+    ("impact: 4\n", 'impact: "max(1, 2.5)"\n', "DM-COMP-01", "impact", "max(1, 2.5)"),
+    ("impact: 4\n", 'impact: "5 if compensation_ratio < 0.5 else (0 if compensation_ratio < 0.7 else 4)"\n', "DM-COMP-01", "impact", "0"),
+])
+def test_level_expression_proven_outside_1_to_5__reported_at_the_rules_file_and_line(rules_dir, old, new, rule, field, shown):
+    break_scoring(rules_dir, old, new)
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-207" and (problem.where.id, problem.where.field) == (rule, field)
+    assert problem.where.file.endswith("scoring/demo.yaml")
+    assert problem.where.line == line_of_text(rules_dir / "scoring/demo.yaml", new.strip().split('"')[1] if '"' in new else new.strip())
+    assert shown in problem.message("zh") and shown in problem.message("en")
+
+
+def test_level_expression_that_may_give_levels__accepted(rules_dir):
+    break_scoring(rules_dir, "probability: 3\n", 'probability: "clamp(graves // 20, 1, 5)"\n')
+    assert load_ruleset(rules_dir).kind("demo")
+
+
+@pytest.mark.parametrize(("spec", "fragment"), [(".0q", ".0q"), ("%Y年", "%Y年")])
+def test_template_format_not_fitting_the_answer__reported_at_the_rule(rules_dir, spec, fragment):
+    break_scoring(rules_dir, "{compensation_ratio:.0%}\"", "{compensation_ratio:" + spec + "}\"")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "EXPR-108" and (problem.where.id, problem.where.field) == ("DM-COMP-01", "because")
+    assert fragment in problem.message("zh") and problem.where.line == 8
+
+
+def test_template_format_on_a_yes_no_answer__reported(rules_dir):
+    break_scoring(rules_dir, "涉及坟墓{graves}座\"", "涉及坟墓{graves}座{has_graves:.0%}\"")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "EXPR-108" and "{has_graves:.0%}" in problem.message("en")
+
+
+def test_matrix_degree_falling_as_probability_rises__reported_naming_the_cells(rules_dir):
+    matrix = rules_dir / "matrix.yaml"
+    text = matrix.read_text(encoding="utf-8")
+    matrix.write_text(text.replace("[moderate,   significant,  significant,  major,        major]",
+                                   "[moderate,   significant,  significant,  major,        negligible]"), encoding="utf-8")
+    [problem] = problems_of(rules_dir)
+    assert problem.code.code == "RULES-202" and problem.where.file.endswith("matrix.yaml")
+    assert "P5/C5" in problem.message("zh") and "P4/C5" in problem.message("zh")
+    assert "must never fall" in problem.message("en") and "must" not in problem.message("zh")
+
+
+def test_one_bad_factor_file__only_its_own_problem_reported(rules_dir):
+    write(rules_dir, "factors/demo.yaml", """
+factors:
+  - id: demo_factor
+    category: policy_procedure
+    name: {zh: 演示因素, en: Demo factor}
+    weight: 2
+    impact: 3
+""")
+    common = rules_dir / "factors/common.yaml"
+    text = common.read_text(encoding="utf-8")
+    common.write_text(text.replace("weight: 5", "weight: -3", 1), encoding="utf-8")
+    [problem] = problems_of(rules_dir)  # not also every category, rule, measure and link naming its factors
+    assert problem.code.code == "RULES-202" and problem.where.file.endswith("factors/common.yaml")
+    assert problem.where.field.endswith("weight") and "应大于 0，实际为 -3" in problem.message("zh")
+
+
+def test_schema_error__message_in_the_language_asked(rules_dir):
+    break_scoring(rules_dir, "    impact: 4\n", "    impact: 4\n    severity: high\n")
+    [problem] = problems_of(rules_dir)
+    assert "不允许此字段" in problem.message("zh") and "Extra inputs" not in problem.message("zh")
+    assert "not allowed" in problem.message("en")
+
+
+def test_bad_date_in_ruleset__reported_at_the_field(rules_dir):
+    info = rules_dir / "ruleset.yaml"
+    info.write_text(info.read_text(encoding="utf-8").replace("effective: 2026-11-25", "effective: 2026-13-45"), encoding="utf-8")
+    [problem] = problems_of(rules_dir)
+    assert (problem.code.code, problem.where.field, problem.where.line) == ("RULES-202", "effective", 5)
+    assert "应为日期" in problem.message("zh") and "2026-13-45" in problem.message("zh")
+
+
+def test_yaml_alias_bomb_in_a_rule_file__refused_quickly(rules_dir):
+    import time
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    write(rules_dir, "scoring/demo.yaml", "\n".join(lines) + "\n")
+    start = time.perf_counter()
+    [problem] = problems_of(rules_dir)
+    assert time.perf_counter() - start < 5
+    assert problem.code.code == "RULES-201" and "1,000,000" in problem.message("en")
+
+
+def test_yaml_syntax_error__explained_in_chinese(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", "kind: demo\nrules:\n  - id: DM-X-01\n    when: [unclosed\n")
+    [problem] = problems_of(rules_dir)
+    assert "方括号不成对" in problem.message("zh") and "did not find expected" in problem.message("en")

@@ -13,7 +13,7 @@ RUNS = [run for path in case_files(DEFAULT_RULES) for run in run_case_file(RULES
 
 @pytest.mark.parametrize("run", RUNS, ids=[f"{r.kind}:{r.case.name}" for r in RUNS])
 def test_ruleset_case__scored__matches_expectation(run):
-    assert not run.failures, f"{run.file}:{run.line}: " + "; ".join(run.failures)
+    assert not run.failures, f"{run.file}:{run.line}: " + "; ".join(f.en for f in run.failures)
 
 
 @pytest.mark.parametrize("kind", sorted(RULESET.kinds))
