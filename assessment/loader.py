@@ -35,7 +35,9 @@ from assessment.domain.ruleset import (
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
 from assessment.yaml_lines import line_of, load_yaml_file, schema_problems
 
-DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
+_INSTALLED_RULES = Path(__file__).resolve().parent / "bundled_rules"  # rules/ as a wheel carries it (setup.py)
+_SOURCE_RULES = Path(__file__).resolve().parent.parent / "rules"  # a checkout, or an editable install
+DEFAULT_RULES = _INSTALLED_RULES if _INSTALLED_RULES.is_dir() else _SOURCE_RULES
 COMMON = "common"
 Model = TypeVar("Model", bound=BaseModel)
 
