@@ -58,7 +58,7 @@ class _Invalid(Exception):
 def validate_answers(kind: Kind, raw: Mapping[str, Any], *, partial: bool = False) -> ValidatedAnswers:
     """Check `raw` against the kind's questionnaire. `partial` skips required checks (drafts, rule tests)."""
     problems: list[Problem] = []
-    names = {q.question.name: q for q in kind.questions}
+    names = kind.questions_by_name
     for key in raw:
         if key not in names or names[key].question.type == "calculate":
             problems.append(Problem(ErrorCode.ANS_UNKNOWN_QUESTION, {"question": _name(key)}, Location(id=_name(key))))
@@ -78,7 +78,7 @@ def _apply_logic(kind: Kind, entered: dict[str, Any], value_problems: dict[str, 
                  problems: list[Problem], partial: bool) -> ValidatedAnswers:
     invalid = set(value_problems)  # given but rejected: not also reported as missing
     values: dict[str, Any] = {}
-    ignored = []
+    ignored, applying = [], []
     for compiled in kind.questions:  # evaluation order: what a condition reads is already settled
         name = compiled.question.name
         if not is_relevant(compiled, values):
@@ -86,12 +86,11 @@ def _apply_logic(kind: Kind, entered: dict[str, Any], value_problems: dict[str, 
             if entered.get(name) is not None or name in invalid:
                 ignored.append(name)  # whatever was entered, right or wrong, changes nothing
             continue
+        applying.append(compiled)  # settled: nothing later changes what its conditions read
         problems.extend(value_problems.get(name, ()))
         values[name] = compiled.calculation.evaluate(values) if compiled.calculation else entered.get(name)
-    for compiled in kind.questions:
+    for compiled in applying:
         name = compiled.question.name
-        if name in ignored or not is_relevant(compiled, values):
-            continue
         if values[name] is None and compiled.calculation is None:
             if not partial and name not in invalid and compiled.required.evaluate(values) is True:
                 problems.append(Problem(ErrorCode.ANS_REQUIRED, {}, _where(compiled)))
@@ -220,12 +219,9 @@ def _yes_no(question: Question, value: Any, _kind=None) -> bool:
 
 
 def _choice(question: Question, value: Any, kind: Kind) -> str:
-    choices = kind.choices_of(question)
-    if isinstance(value, str):
-        for choice in choices:  # the name, or the label in either language
-            if value.strip() in (choice.name, choice.label.zh, choice.label.en):
-                return choice.name
-    names = [c.name for c in choices]
+    if isinstance(value, str) and (name := kind.choice_names(question).get(value.strip())) is not None:
+        return name  # given by its name, or by its label in either language
+    names = [c.name for c in kind.choices_of(question)]
     given = value[:60] if isinstance(value, str) else shown(value)
     raise _Invalid(ErrorCode.ANS_CHOICE, value=given, choices="、".join(names), choices_en=", ".join(names))
 

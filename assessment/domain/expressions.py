@@ -1073,10 +1073,12 @@ class Template:
     _parts: tuple[tuple[str, _Field | None], ...] = field(compare=False, repr=False)  # literal, then a field
 
     def render(self, env: Env, lang: Literal["zh", "en"]) -> str:
-        return "".join(
-            literal + ("" if part is None else _render_field(env.get(part.name), part, lang))
-            for literal, part in self._parts
-        )
+        pieces = []
+        for literal, part in self._parts:
+            pieces.append(literal)
+            if part is not None:
+                pieces.append(_render_field(env.get(part.name), part, lang))
+        return "".join(pieces)
 
     def problems(self, types: Mapping[str, TypeInfo]) -> list[Problem]:
         """Formats that do not fit the type of the answer they format (checked when the rule set loads)."""

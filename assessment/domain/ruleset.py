@@ -294,8 +294,26 @@ class Kind:
     def calculations(self) -> tuple[CompiledQuestion, ...]:
         return tuple(q for q in self.questions if q.calculation is not None)
 
+    @cached_property
+    def questions_by_name(self) -> dict[str, CompiledQuestion]:
+        return {q.question.name: q for q in self.questions}
+
+    @cached_property
+    def _choice_names(self) -> dict[int, dict[str, str]]:
+        return {}
+
+    def choice_names(self, question: Question) -> dict[str, str]:
+        """A choice's name and its labels in either language → its name (built once per question or column)."""
+        index = self._choice_names.get(id(question))
+        if index is None:
+            index = {}
+            for choice in reversed(self.choices_of(question)):  # where two choices share a text, the first wins
+                index |= {choice.label.en: choice.name, choice.label.zh: choice.name, choice.name: choice.name}
+            self._choice_names[id(question)] = index
+        return index
+
     def question(self, name: str) -> CompiledQuestion | None:
-        return next((q for q in self.questions if q.question.name == name), None)
+        return self.questions_by_name.get(name)
 
     def choices_of(self, question: Question) -> tuple[Choice, ...]:
         if isinstance(question.choices, str):
@@ -340,10 +358,14 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_degree_ranks", {d.id: i for i, d in enumerate(self.matrix.degrees)})
+        object.__setattr__(self, "_degree_labels", {d.id: d.label for d in self.matrix.degrees})
 
     def degree_rank(self, degree: str) -> int:
         """0 for the lowest degree of the matrix, 4 for the highest."""
         return self._degree_ranks[degree]
+
+    def degree_label(self, degree: str) -> I18nText:
+        return self._degree_labels[degree]
 
     def nature_of(self, factor: Factor) -> Nature:
         return factor.nature or self.categories[factor.category].nature

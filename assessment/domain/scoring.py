@@ -282,8 +282,9 @@ def _verdict(ruleset: RuleSet, nature: str, factors: list[FactorResult], after: 
     """fail: a critical factor or a 'major' one; concern: any factor of degree 'moderate' or above; else pass."""
     mine = [f for f in factors if f.nature == nature]
     degree = lambda f: f.residual_degree if after else f.degree  # noqa: E731
-    failing = [f for f in mine if ruleset.factors[f.factor].critical or ruleset.degree_rank(degree(f)) >= ruleset.degree_rank("major")]
-    concerning = [f for f in mine if ruleset.degree_rank(degree(f)) >= ruleset.degree_rank("moderate")]
+    major, moderate = ruleset.degree_rank("major"), ruleset.degree_rank("moderate")
+    failing = [f for f in mine if ruleset.factors[f.factor].critical or ruleset.degree_rank(degree(f)) >= major]
+    concerning = [f for f in mine if ruleset.degree_rank(degree(f)) >= moderate]
     verdict = "fail" if failing else "concern" if concerning else "pass"
     shown = failing or concerning or mine
     reasons = tuple(_degree_reason(ruleset, f, degree(f)) for f in shown)
@@ -294,7 +295,7 @@ def _verdict(ruleset: RuleSet, nature: str, factors: list[FactorResult], after: 
 
 
 def _degree_reason(ruleset: RuleSet, factor: FactorResult, degree: str) -> I18nText:
-    label = next(d.label for d in ruleset.matrix.degrees if d.id == degree)
+    label = ruleset.degree_label(degree)
     return I18nText(zh=f"{factor.name.zh}（风险程度{label.zh}）", en=f"{factor.name.en} (degree: {label.en})")
 
 
@@ -309,25 +310,39 @@ def _decision(ruleset: RuleSet, values: Mapping[str, Any], level: Level) -> Deci
 # --- values for reasons and for the record
 
 
-def _display_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _display_values(kind: Kind, values: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     """Values as a reader sees them, by language: choice labels instead of choice names, and a calculation
     whose answers are all there but which has no value (a zero divisor) says so rather than "not answered"."""
-    plain = dict(values)
-    for compiled in kind.calculations:
-        name = compiled.question.name
-        if (values.get(name) is None and all(values.get(n) is not None for n in compiled.calculation.names)
-                and is_relevant(compiled, values)):
-            plain[name] = Uncomputable(compiled.calculation.divides)
-    display = {}
-    for lang in ("zh", "en"):
-        shown = dict(plain)
-        for name, by_lang in kind.choice_labels.items():
-            value = values.get(name)
-            if value is not None:
-                labels = by_lang[lang]
-                shown[name] = labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
-        display[lang] = shown
-    return display
+    uncomputable = {
+        compiled.question.name: Uncomputable(compiled.calculation.divides)
+        for compiled in kind.calculations
+        if (values.get(compiled.question.name) is None and all(values.get(n) is not None for n in compiled.calculation.names)
+            and is_relevant(compiled, values))
+    }
+    return {lang: _Shown(values, kind.choice_labels, lang, uncomputable) for lang in ("zh", "en")}
+
+
+class _Shown(Mapping):
+    """A read-only view of the values in one language, worked out only for the names a text reads."""
+
+    def __init__(self, values: Mapping[str, Any], labels: Mapping[str, Mapping[str, Mapping[str, str]]], lang: str,
+                 uncomputable: Mapping[str, Uncomputable]):
+        self._values, self._labels, self._lang, self._uncomputable = values, labels, lang, uncomputable
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._uncomputable:
+            return self._uncomputable[name]
+        value = self._values[name]
+        if value is None or name not in self._labels:
+            return value
+        labels = self._labels[name][self._lang]
+        return labels.get(value, value) if isinstance(value, str) else [labels.get(v, v) for v in value]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _jsonable(value: Any) -> Any:

@@ -212,3 +212,21 @@ links:
         load_ruleset(rules_dir)
     [problem] = caught.value.problems
     assert problem.code.code == "RULES-204" and problem.where.line == 3 and problem.where.file.endswith("risk_links.yaml")
+
+
+def test_calculation_dividing_by_zero__reason_says_so_not_unanswered(rules_dir):
+    write(rules_dir, "scoring/demo.yaml", DEMO_SCORING + """
+  - id: DM-RESP-01
+    factor: insufficient_consultation
+    when: "survey_distributed == 0"
+    probability: 5
+    impact: 5
+    because: {zh: "问卷回收率{response_rate:.0%}", en: "Response rate {response_rate:.0%}"}
+""")
+    found = factor(run(load_ruleset(rules_dir), survey_distributed=0, survey_returned=0), "insufficient_consultation")
+    assert found.because.zh == "问卷回收率无法计算（除数为零）" and found.because.en == "Response rate cannot be computed (division by zero)"
+
+
+def test_choice_answer_in_a_reason__shown_by_its_label_in_each_language(demo_ruleset):
+    found = factor(run(demo_ruleset, comparison_risk="high"), "comparison_grievance")
+    assert "高" in found.because.zh and "High" in found.because.en and "high" not in found.because.en
