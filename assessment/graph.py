@@ -28,6 +28,7 @@ from assessment.yaml_lines import line_of, schema_problems
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
+    from PIL import Image
 
 # --- stakeholders: weights and thresholds (documented in docs/graph.md)
 
@@ -703,6 +704,7 @@ def _q(text: str) -> str:
 WIDTH_MM, HEIGHT_MM = 150, 120  # the report's chart width (see assessment/report/charts.py)
 DPI = 300
 LABELLED = 40  # more groups than this: only the heaviest are named, the rest stay dots
+LABEL_SIZE, LEGEND_SIZE = 7, 8  # points
 KAMADA_KAWAI_LIMIT = 80  # its cost grows with the square of the groups
 
 
@@ -717,17 +719,21 @@ def stakeholder_png(analysis_or_tables: StakeholderAnalysis | tuple[list[dict] |
     analysis = _analysis(analysis_or_tables)
     font = _chart_font()
     words = WORDS[lang]
-    figure = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
-    axes = figure.add_axes((0.01, 0.1, 0.98, 0.89))
-    axes.set_axis_off()
-    if analysis.groups:
-        _draw(axes, analysis, font, words)
     handles = [Patch(facecolor=STANCE_COLOUR[s], label=words["stance"][s]) for s in ("oppose", "neutral", "support")]
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#212121",
                           markeredgewidth=2.2, label=words["broker"]))
     handles += [Line2D([], [], color=c, linestyle=ls, label=words["relation"][r]) for r, (c, ls) in _LINES.items()]
-    figure.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
-                  prop=FontProperties(family=FONT, size=8), handlelength=1.6, columnspacing=1.0)
+    # One row of legend when it fits the width (each entry: its mark, the gaps, its words), else two.
+    one_row = sum(_label_points(h.get_label(), LEGEND_SIZE) + 3.4 * LEGEND_SIZE for h in handles)
+    rows = 1 if one_row <= WIDTH_MM / 25.4 * 72 else 2
+    figure = Figure(figsize=(WIDTH_MM / 25.4, HEIGHT_MM / 25.4), dpi=DPI)
+    bottom = 0.06 + 0.04 * rows
+    axes = figure.add_axes((0.01, bottom, 0.98, 0.99 - bottom))
+    axes.set_axis_off()
+    if analysis.groups:
+        _draw(axes, analysis, font, words)
+    figure.legend(handles=handles, loc="lower center", ncol=math.ceil(len(handles) / rows), frameon=False,
+                  prop=FontProperties(family=FONT, size=LEGEND_SIZE), handlelength=1.6, columnspacing=1.0)
     return figure_png(figure)
 
 
@@ -751,13 +757,37 @@ def _draw(axes, analysis: StakeholderAnalysis, font: FontProperties, words: Mapp
         directed = {"arrows": True, "arrowsize": 8} if relation in ("represents", "informs") else {"arrows": False}
         nx.draw_networkx_edges(graph, positions, ax=axes, edgelist=edges, edge_color=colour, style=style, width=1.2,
                                nodelist=names, node_size=sizes, **directed)
-    for g, size in sorted(zip(analysis.groups, sizes), key=lambda gs: (-gs[0].weight, gs[0].name))[:LABELLED]:
+    labelled = sorted(zip(analysis.groups, sizes), key=lambda gs: (-gs[0].weight, gs[0].name))[:LABELLED]
+    labels = [f"{g.name} {words['people'].format(n=g.size)}" for g, _ in labelled]
+    for (g, size), label in zip(labelled, labels):
         # under the node (its radius in points is √size / 2), on a pale box so edges do not cross the text
-        label = f"{g.name} {words['people'].format(n=g.size)}"
         axes.annotate(label, positions[g.name], xytext=(0, -math.sqrt(size) / 2 - 1), textcoords="offset points",
-                      fontproperties=font, fontsize=7, ha="center", va="top", zorder=5,
+                      fontproperties=font, fontsize=LABEL_SIZE, ha="center", va="top", zorder=5,
+                      parse_math=False,  # a name is text as typed: "$5万$" is not mathtext
                       bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    axes.margins(0.1)
+    _fit(axes, positions, max((_label_points(label, LABEL_SIZE) for label in labels), default=0),
+         math.sqrt(max(sizes)) / 2)
+
+
+def _fit(axes, positions: Mapping[str, Any], label_width: float, radius: float) -> None:
+    """Limits that keep every node and its label inside the picture: the margin on each side, in data
+    units, is half the widest label (or a node's radius), and a label's height below the lowest node."""
+    box = axes.get_position()
+    width, height = (box.width * WIDTH_MM / 25.4 * 72, box.height * HEIGHT_MM / 25.4 * 72)  # points
+    xs, ys = [p[0] for p in positions.values()], [p[1] for p in positions.values()]
+
+    def limits(low: float, high: float, before: float, after: float, room: float) -> tuple[float, float]:
+        """[low, high] widened by ``before`` and ``after`` points, in a span of ``room`` points."""
+        if high - low < 1e-9:  # one node, or all in a row: centred
+            return low - 1, high + 1
+        margin = min(before + after + 2 * radius, room * 0.8)
+        span = (high - low) * room / (room - margin)
+        unit = span / room  # data units per point
+        return low - (before + radius) * unit, high + (after + radius) * unit
+
+    half = min(label_width / 2, width / 3)
+    axes.set_xlim(*limits(min(xs), max(xs), half, half, width))
+    axes.set_ylim(*limits(min(ys), max(ys), 2 * LABEL_SIZE + 4, 0, height))
 
 
 def _layout(graph: nx.Graph) -> dict[str, Any]:
@@ -784,13 +814,24 @@ def _chart_font() -> FontProperties:
 
 
 def figure_png(figure: Figure) -> bytes:
-    """A report picture as PNG: opaque RGB, since an alpha channel becomes a soft mask in the PDF."""
+    """A report picture as a palette PNG: opaque (an alpha channel becomes a soft mask in the PDF), and
+    64 colours are plenty for flat fills and their antialiased edges, at a third of the size."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+    return png_bytes(canvas_image(canvas).quantize(colors=64, method=Image.Quantize.FASTOCTREE))
+
+
+def canvas_image(canvas) -> Image.Image:
+    """What an Agg canvas holds, as an opaque RGB image."""
+    from PIL import Image
+
+    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+
+
+def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI))
     return buffer.getvalue()

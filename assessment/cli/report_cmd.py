@@ -14,7 +14,7 @@ from assessment.cli.assess_cmd import LANG, RULES, _remember_lang
 from assessment.domain.scoring import assess
 from assessment.errors import ErrorCode, WenpingError
 from assessment.loader import load_ruleset
-from assessment.report.export import FORMATS, default_cache_dir, report_bytes
+from assessment.report.export import FORMATS, report_bytes, user_cache_dir
 
 
 @main.command("report")
@@ -35,7 +35,7 @@ def report_command(answers: Path, output: Path, rules_dir: Path | None, lang: st
     document = read_answer_file(answers)
     result = assess(ruleset, document.kind, document.answers, document.measures,
                     assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir) if with_model else None)
-    content = report_bytes(result, ruleset, fmt=fmt, lang=lang, cache_dir=default_cache_dir())
+    content = report_bytes(result, ruleset, fmt=fmt, lang=lang, cache_dir=user_cache_dir())
     output.write_bytes(content)
     click.echo(f"{output} ({len(content) // 1024} KB)")
 

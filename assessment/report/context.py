@@ -11,6 +11,7 @@ beside the rules' level, never as the level.
 from __future__ import annotations
 
 import importlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -18,8 +19,11 @@ from types import ModuleType
 from typing import Any
 
 from assessment.domain.i18n_text import I18nText, Lang
-from assessment.domain.result import Assessment, FactorResult, FloorApplied, MeasureResult, StageResult
+from assessment.domain.result import (
+    Assessment, FactorResult, FloorApplied, MeasureResult, ModelReason, StageResult,
+)
 from assessment.domain.ruleset import LEVELS, RuleSet
+from assessment.graph import responsibility_check
 from assessment.i18n import t
 from assessment.report.values import AnswerText, format_date, format_number, format_percent, tidy
 from assessment.report.wording import PHRASES
@@ -30,6 +34,9 @@ OVERVIEW_SECTIONS = ("matter", "responsibility", "population", "four_checks", "p
                      "stakeholders", "control")  # the common questionnaire; the kind's own sections follow
 STANCES = ("support", "neutral", "oppose")
 PLAN_READY = ("approved", "drilled")
+# "江北区住房和城乡建设局（区房屋征收部门）" and "江北区住房和城乡建设局" are one unit
+_QUALIFIER = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+LOG_SCALE = "_log10"  # a model feature on a log scale is named by the answer it is computed from
 FINGERPRINT_SHOWN = 16  # characters in the body; attachment 3 gives all 64, which would not wrap in a line
 MAIN_FACTORS = 5  # named in the conclusion
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -88,6 +95,8 @@ class _Reader:
         self.answer_text = AnswerText(self.kind, lang)
         self.numbers = {f.factor: n for n, f in enumerate(assessment.factors, start=1)}
         self.assessing_body = self.raw("assessing_body") or unit_name or "—"
+        # one problem, one leader, one plan: factors without a measure that counts, leaders with too many
+        self.duty = responsibility_check(assessment.factors, assessment.measures)
 
     def __call__(self, key: str, **values: Any) -> str:
         return self.phrases[key].format(**values)
@@ -97,17 +106,37 @@ class _Reader:
         return None if value in ("", []) else value
 
     def answer(self, name: str) -> str | None:
-        """The answer as text, with unit and labels; None when unanswered."""
+        """The answer as text for a sentence, with unit and labels; None when unanswered."""
         value = self.raw(name)
-        return None if value is None else self.answer_text.text(name, value)
+        return None if value is None else self.answer_text.text(name, value, inline=True)
 
     def optional(self, key: str, **names: str) -> str | None:
-        """The phrase filled with the named answers, or None when one of them is unanswered."""
+        """The phrase filled with the named answers, or None when one of them is unanswered. A number is
+        also given bare, as ``{slot_n}``, for a phrase that names what it counts in its own words."""
         values = {slot: self.answer(name) for slot, name in names.items()}
-        return None if None in values.values() else self(key, **values)
+        if None in values.values():
+            return None
+        numbers = {f"{slot}_n": format_number(self.raw(name)) for slot, name in names.items()
+                   if isinstance(self.raw(name), (int, float)) and not isinstance(self.raw(name), bool)}
+        return self(key, **values, **numbers)
 
     def join(self, items: Iterable[str]) -> str:
-        return self("list_join").join(items)
+        """"a、b、c"; in English "a, b and c" ("a, b, and c" when an item may hold an "and" itself)."""
+        items = list(items)
+        if len(items) < 2 or not self.phrases["list_last"]:
+            return self("list_join").join(items)
+        last = self("list_last") if len(items) == 2 else self("list_join").rstrip() + self("list_last")
+        return self("list_join").join(items[:-1]) + last + items[-1]
+
+    def counted(self, key: str, name: str) -> str | None:
+        """The phrase for a count answer: ``count`` is the answer with its unit ("7件次"), ``number`` the bare
+        number; English has a ``…_one`` phrase for a count of one. None when unanswered."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        one = f"{key}_one"
+        return self(one if value == 1 and one in self.phrases else key, count=self.answer(name),
+                    number=format_number(value))
 
     def sentence(self, clauses: Iterable[str | None]) -> str | None:
         """Clauses joined by semicolons into one sentence; None when there are none."""
@@ -161,10 +190,11 @@ class _Reader:
 
 
 def _cover(r: _Reader) -> dict[str, str]:
-    matter = r.a.matter_name or r.raw("matter_name") or r.a.kind_title.get(r.lang)
-    title = f"{matter}社会稳定风险评估报告" if r.lang == "zh" else f"Social Stability Risk Assessment Report: {matter}"
+    matter = _matter(r)
     return {
-        "title": title,
+        "title": r("title", matter=matter),
+        "matter": matter,  # the title in two parts, set in lines by docx.py
+        "report": r("title_report"),
         "unit": r.assessing_body,
         "implementer": r.raw("implementing_body") or "",
         "date": format_date(r.a.assessed_at, r.lang),
@@ -191,7 +221,7 @@ def _subject(r: _Reader) -> str:
         if implementer:
             return r("subject_third_party", assessing=r.assessing_body, implementer=implementer)
         return r("subject_third_party_unnamed", assessing=r.assessing_body)
-    if implementer and implementer != r.assessing_body:
+    if implementer and not _same_unit(implementer, r.assessing_body):
         return r("subject_implementer", assessing=r.assessing_body, implementer=implementer)
     return r.assessing_body
 
@@ -251,15 +281,28 @@ def _environment(r: _Reader) -> list[str]:
             support = r.raw("vulnerable_support")
             population += r("vulnerable_support") if support is True else r("vulnerable_no_support") if support is False else ""
     setting = r.sentence([
-        r.optional("petitions", count="petitions_12m"),
-        r.optional("collective", count="collective_petitions_3y"),
-        r.optional("incidents", count="mass_incidents_3y"),
+        r.counted("petitions", "petitions_12m"),
+        r.counted("collective", "collective_petitions_3y"),
+        r.counted("incidents", "mass_incidents_3y"),
         _yes_no(r, "legacy_disputes", "legacy_yes", "legacy_no"),
-        r.optional("extreme", count="extreme_individuals"),
+        r.counted("extreme", "extreme_individuals"),
         r.optional("media", media="media_attention"),
         _yes_no(r, "negative_online", "online_yes", "online_no"),
     ])
     return [p for p in (r.sentence([population]), setting) if p]
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return _QUALIFIER.sub("", a) == _QUALIFIER.sub("", b)
+
+
+def _units(names: Iterable[Any], *, besides: Sequence[str] = ()) -> list[str]:
+    """The named units, each once (the first spelling kept), without those ``besides``."""
+    found: list[str] = []
+    for name in names:
+        if name and not any(_same_unit(name, other) for other in [*besides, *found]):
+            found.append(name)
+    return found
 
 
 def _yes_no(r: _Reader, name: str, yes: str, no: str) -> str | None:
@@ -301,10 +344,11 @@ def _subject_paragraph(r: _Reader) -> str:
     if r.raw("third_party") is True:
         clause = r("implementer_third_party", name=implementer) if implementer else r("implementer_third_party_unnamed")
     else:
-        clause = r("implementer_self", name=implementer) if implementer and implementer != r.assessing_body else ""
+        same = implementer and _same_unit(implementer, r.assessing_body)
+        clause = r("implementer_self", name=implementer) if implementer and not same else ""
     text = r("subject", assessing=r.assessing_body, implementer=clause)
-    helpers = [r.raw(n) for n in ("project_owner", "competent_department", "locality")]
-    helpers = [h for h in dict.fromkeys(helpers) if h and h != r.assessing_body]
+    helpers = _units((r.raw(n) for n in ("project_owner", "competent_department", "locality")),
+                     besides=[r.assessing_body])
     leader = r.raw("lead_official")
     if leader:
         text = r.sentences(text, r("leader", leader=leader) + (r("helpers", units=r.join(helpers)) if helpers else "")
@@ -418,7 +462,7 @@ def _rates(r: _Reader) -> str | None:
 def _activities(r: _Reader) -> str | None:
     if r.raw("forums_held") is None or r.raw("public_notice_days") is None:
         return None
-    return r("results_activities", forums=r.answer("forums_held"), notice=r.answer("public_notice_days"),
+    return r("results_activities", forums=r.counted("forums_count", "forums_held"), notice=r.answer("public_notice_days"),
              hearing=r("hearing_yes" if r.raw("hearing_held") else "hearing_no"),
              expert=r("expert_yes" if r.raw("expert_review") else "expert_no"))
 
@@ -508,7 +552,7 @@ def _identification_basis(r: _Reader, f: FactorResult) -> str:
     lines = [f.because.get(r.lang), r("basis_rule", rules=rules)]
     if f.raised_because:
         lines.append(f.raised_because.get(r.lang))
-    evidence = [f"{_evidence_label(r, name)}{r('colon')}{r.answer_text.text(name, value)}"
+    evidence = [r("evidence", label=_evidence_label(r, name), value=r.answer_text.text(name, value, inline=True))
                 for name, value in f.evidence.items() if value is not None]
     if evidence:
         lines.append(r("basis_evidence", evidence=r("sentence_join").join(evidence)))
@@ -568,8 +612,9 @@ def _level_text(r: _Reader, stage: StageResult, which: str) -> list[str]:
     lines = [by_index]
     if stage.floors:
         lines[0] = r.sentences(lines[0], r("floors_applied"))
-        lines += [r("floor_applied", number=n, because=_unclosed(f.because.get(r.lang)), floor=f.floor,
-                    level=_floor_level(r, f)) for n, f in enumerate(stage.floors, start=1)]
+        # the floors' ids are listed in attachment 3, not in the sentences
+        lines += [r("floor_applied", number=n, because=_unclosed(f.because.get(r.lang)), level=_floor_level(r, f))
+                  for n, f in enumerate(stage.floors, start=1)]
     meaning = r("meaning", text=r(f"band_{stage.level}"))
     lines.append(r(f"level_{which}", level=r.level(stage.level), meaning=meaning))
     return lines
@@ -599,7 +644,7 @@ def _measure_row(r: _Reader, m: MeasureResult) -> dict[str, str]:
         "factors": "\n".join(f"{r.numbers[f.factor]}. {f.name.get(r.lang)}" for f in named) or "—",
         "unit": unit,
         "leader": m.leader or r("not_set"),
-        "deadline": format_date(m.deadline, r.lang) if m.deadline else r("not_set"),
+        "deadline": format_date(m.deadline, r.lang, narrow=True) if m.deadline else r("not_set"),
     }
 
 
@@ -609,14 +654,32 @@ def _measures_text(r: _Reader) -> dict[str, list[str]]:
     gaps = [r("measure_gap", number=m.number, reasons=r.join(x.get(r.lang) for x in m.not_counted_because))
             for m in measures if not m.counted]
     who = r.assessing_body
-    if r.raw("locality") and r.raw("locality") != who:
+    if r.raw("locality") and not _same_unit(r.raw("locality"), who):
         who = r("require_supervise_who", assessing=who, locality=r.raw("locality"))
     return {
         "intro": intro,
-        "notes": gaps,
+        "notes": gaps + _duty_check(r) if measures else [],
         "requirements": [r("require_duty"), r("require_supervise", who=who), r("require_explain"), r("require_track")],
         "emergency": _emergency_status(r),
     }
+
+
+def _duty_check(r: _Reader) -> list[str]:
+    """What the responsibility check found, or that it found nothing."""
+    if r.duty.ok:
+        return [r("duty_ok")]
+    lines = []
+    if r.duty.gaps:
+        lines.append(r("duty_gaps", factors=_gap_names(r)))
+    lines += [r("duty_overloaded", leader=load.leader, count=len(load.measures),
+                numbers=r.join(str(n) for n in load.measures)) for load in r.duty.overloaded]
+    return lines
+
+
+def _gap_names(r: _Reader) -> str:
+    by_id = {f.factor: f for f in r.a.factors}
+    return r.join(r("duty_gap_factor", name=by_id[g.factor].name.get(r.lang), degree=r.degree(g.degree))
+                  for g in r.duty.gaps)
 
 
 def _emergency_status(r: _Reader) -> list[str]:
@@ -709,9 +772,10 @@ def _main_factors(r: _Reader) -> list[FactorResult]:
 def _advice(r: _Reader) -> list[str]:
     a = r.a
     items: list[tuple[str, dict]] = [("advice_measures", {})] if a.measures else []
-    gaps = [str(m.number) for m in a.measures if not m.counted]
-    if gaps:
-        items.append(("advice_gaps", {"numbers": r.join(gaps)}))
+    if r.duty.gaps:
+        items.append(("advice_gaps", {"factors": _gap_names(r)}))
+    if r.duty.overloaded:
+        items.append(("advice_leaders", {"leaders": r.join(load.leader for load in r.duty.overloaded)}))
     high = _still_high(r)
     if high:
         items.append(("advice_focus", {"names": r.factor_names(high[:MAIN_FACTORS])}))
@@ -743,7 +807,7 @@ def _model(r: _Reader) -> list[str]:
         return []
     lines = [r("model_intro", version=model.version),
              r("model_estimate", probability=format_percent(model.probability), level=r.level(model.suggested_level))]
-    reasons = [r("model_reason", label=reason.label.get(r.lang),
+    reasons = [r("model_reason", label=_reason_label(r, reason),
                  direction=r("model_up" if reason.contribution > 0 else "model_down")) for reason in model.reasons]
     if reasons:
         lines.append(r("model_reasons", reasons=r.join(reasons)))
@@ -756,6 +820,15 @@ def _model(r: _Reader) -> list[str]:
     if model.disagreement:
         lines.append(r("model_disagrees", text=_closed(r, model.disagreement.get(r.lang))))
     return lines
+
+
+def _reason_label(r: _Reader, reason: ModelReason) -> str:
+    """The model's name for a feature; for one on a log scale ("近12个月相关信访（对数）") the words of the
+    question it is computed from, since how the model scales a count is no business of the report's reader."""
+    answer = reason.feature.removesuffix(LOG_SCALE)
+    if answer != reason.feature and r.answer_text.question(answer) is not None:
+        return _bare_label(r.answer_text.label(answer))
+    return reason.label.get(r.lang)
 
 
 # --- 附件
@@ -775,8 +848,7 @@ def _annex_stakeholders(r: _Reader) -> list[str]:
 
 
 def _emergency_plan(r: _Reader) -> list[dict[str, Any]]:
-    members = [r.raw(n) for n in ("assessing_body", "locality", "competent_department", "project_owner")]
-    members = list(dict.fromkeys(m for m in members if m))
+    members = _units(r.raw(n) for n in ("assessing_body", "locality", "competent_department", "project_owner"))
     locality = r.raw("locality") or r.assessing_body
     command = r("em_command", leader=r.raw("lead_official") or r("em_leader_default"),
                 members=r.join(members) if members else r("em_members_default"), office=r.assessing_body)
@@ -797,12 +869,21 @@ def _versions(r: _Reader) -> list[dict[str, str]]:
     bands += r("v_confirmed" if thresholds.confirmed else "v_unconfirmed")
     rows = [("v_name", _ruleset_name(r)), ("v_id", ref.id), ("v_version", ref.version),
             ("v_effective", format_date(info.effective, r.lang)), ("v_locality", info.locality.get(r.lang)),
-            ("v_hash", ref.content_hash), ("v_bands", bands), ("v_assessed", format_date(r.a.assessed_at, r.lang))]
+            ("v_hash", ref.content_hash), ("v_bands", bands), ("v_floors", _floor_ids(r)),
+            ("v_assessed", format_date(r.a.assessed_at, r.lang))]
     model = r.a.model
     rows.append(("v_model", model.version if model else r("v_model_none")))
     if model:
         rows.append(("v_model_data", r("v_simulated" if model.trained_on_simulated_data else "v_real")))
     return [{"item": r(key), "value": value} for key, value in rows]
+
+
+def _floor_ids(r: _Reader) -> str:
+    """The floors that applied before and after the measures, by id, for whoever checks them against the rules."""
+    def ids(stage: StageResult) -> str:
+        return r.join(f.floor for f in stage.floors) or r("floors_row_none")
+
+    return r("v_floors_value", before=ids(r.a.before), after=ids(r.a.after))
 
 
 def _answer_sections(r: _Reader) -> list[dict[str, Any]]:

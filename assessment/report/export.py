@@ -1,9 +1,11 @@
 """The report in each format (DOCX, PDF, JSON) from an Assessment, with a cache so a second download is instant.
 
-Two caches live under the cache folder (``WENPING_CACHE_DIR``, default ``data/cache``): ``reports/`` keyed
-by everything a report is made from (the Assessment, the rule set, the language, the template and this
-code), so an unchanged report is neither rebuilt nor converted; and ``pdf/``, docx_to_pdf's own cache keyed
-by the DOCX bytes. Deleting the folder is always safe.
+Two caches live under the cache folder: ``reports/`` keyed by everything a report is made from (the
+Assessment, the rule set, the language, the template and this code, and for a PDF the converter), so an
+unchanged report is neither rebuilt nor converted; and ``pdf/``, docx_to_pdf's own cache keyed by the DOCX
+bytes and the converter. Deleting the folder is always safe. The folder is ``WENPING_CACHE_DIR``; else the
+app uses ``data/cache`` (beside its database) and the command line the user's cache folder
+(``~/.cache/wenping``), so that running ``wenping report`` somewhere leaves no ``data/`` folder there.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.report import context as context_module
 from assessment.report.context import build_context
 from assessment.report.docx import render_docx, template_path
-from assessment.report.pdf import docx_to_pdf, write_atomically
+from assessment.report.pdf import converter_key, docx_to_pdf, write_atomically
 
 FORMATS = ("docx", "pdf", "json")
 JSON_FORMAT = "wenping.assessment-report"
@@ -34,7 +36,17 @@ CODE = Path(__file__).parent
 
 
 def default_cache_dir() -> Path:
+    """The app's cache: WENPING_CACHE_DIR, else data/cache."""
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR)
+
+
+def user_cache_dir() -> Path:
+    """The command line's cache: WENPING_CACHE_DIR, else the user's cache folder ($XDG_CACHE_HOME/wenping,
+    normally ~/.cache/wenping), never the working directory."""
+    own = os.environ.get(CACHE_ENV)
+    if own:
+        return Path(own)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wenping"
 
 
 def check_format(fmt: str) -> None:
@@ -88,6 +100,7 @@ def _cache_file(cache_dir: Path, fmt: str, assessment: Assessment, ruleset: Rule
         "template": _file_digest(template_path(lang)),
         "code": _code_digest(),
         "graph": context_module.stakeholder_graph() is not None,
+        "converter": converter_key() if fmt == "pdf" else None,
     }
     key = hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
     return cache_dir / "reports" / f"{key}.{fmt}"

@@ -1,7 +1,8 @@
 """DOCX → PDF through headless LibreOffice, with the official font names mapped by fontconfig.
 
 The PDF is made from the very DOCX a reviewer downloads, so both look the same. Conversions are
-cached by the DOCX's sha256: a report that did not change is not converted twice.
+cached by the DOCX's sha256 and what converts it (the installed LibreOffice, the font map and the fonts
+installed): a report that did not change is not converted twice, and an upgrade gives new PDFs.
 """
 
 from __future__ import annotations
@@ -27,23 +28,51 @@ FONT_PACKAGES = {
     "Noto Sans CJK SC": "fonts-noto-cjk",
     "AR PL UKai CN": "fonts-arphic-ukai",
     "Liberation Serif": "fonts-liberation",
+    "Symbola": "fonts-symbola",  # emoji typed into answers (the CJK fonts have none)
 }
 ALL_PACKAGES = " ".join(dict.fromkeys([LIBREOFFICE_PACKAGE, *FONT_PACKAGES.values()]))
 
+# Files of LibreOffice's program folder that every upgrade rewrites: its build id, the binary, the code.
+LIBREOFFICE_BUILD = ("versionrc", "soffice.bin", "libmergedlo.so")
 # Lossless images: the charts are line art, which JPEG smears.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"UseLosslessCompression":{"type":"boolean","value":"true"}}'
 OUTPUT_TAIL = 2000  # characters of LibreOffice's output kept in an error message
 
 
 def docx_to_pdf(docx: bytes, *, cache_dir: Path | None = None, timeout: float = 120) -> bytes:
-    """The PDF of ``docx``; served from ``cache_dir`` when these exact bytes were converted before."""
-    cached = cache_dir / f"{hashlib.sha256(docx).hexdigest()}.pdf" if cache_dir else None
-    if cached and cached.is_file():
-        return cached.read_bytes()
-    pdf = _convert(_soffice(), docx, timeout)
+    """The PDF of ``docx``; served from ``cache_dir`` when these exact bytes were converted before by the
+    same LibreOffice with the same fonts."""
+    soffice = _soffice()
+    cached = None
+    if cache_dir:
+        key = hashlib.sha256(docx + _converter_digest(soffice).encode()).hexdigest()
+        cached = cache_dir / f"{key}.pdf"
+        if cached.is_file():
+            return cached.read_bytes()
+    pdf = _convert(soffice, docx, timeout)
     if cached:
         write_atomically(cached, pdf)
     return pdf
+
+
+def converter_key() -> str:
+    """Names the PDF converter installed here (LibreOffice and fonts), for the keys of caches of PDFs."""
+    return _converter_digest(_soffice())
+
+
+@functools.cache
+def _converter_digest(soffice: str) -> str:
+    """What the PDF depends on besides the DOCX: the LibreOffice build (its version file and the size and
+    date of its program files, which an upgrade changes; reading them costs nothing, unlike starting
+    soffice), the font map and the fonts fontconfig lists through it."""
+    program = Path(soffice).resolve().parent
+    digest = hashlib.sha256(_fonts_digest().encode())
+    for name in LIBREOFFICE_BUILD:
+        path = program / name
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def libreoffice_available() -> str | None:
@@ -59,20 +88,22 @@ def _soffice() -> str:
     soffice = shutil.which("soffice")
     if soffice is None:
         raise WenpingError.of(ErrorCode.REPORT_NO_LIBREOFFICE, packages=ALL_PACKAGES)
-    _require_fonts()
+    _fonts_digest()
     return soffice
 
 
 @functools.cache  # only success is cached: a raise is retried, so installing the fonts needs no restart
-def _require_fonts() -> None:
+def _fonts_digest() -> str:
+    """A digest of the font map and of every font fontconfig finds through it; a missing stand-in is an error."""
     listed = subprocess.run(
-        ["fc-list", ":", "family"], env=_environment(), capture_output=True, text=True, check=True
+        ["fc-list", ":", "family", "file"], env=_environment(), capture_output=True, text=True, check=True
     ).stdout
-    present = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    present = {name.strip() for line in listed.splitlines() for name in line.partition(": ")[2].split(",")}
     missing = [family for family in FONT_PACKAGES if family not in present]
     if missing:
         packages = " ".join(dict.fromkeys(FONT_PACKAGES[family] for family in missing))
         raise WenpingError.of(ErrorCode.REPORT_FONTS_MISSING, fonts=", ".join(missing), packages=packages)
+    return hashlib.sha256(FONTS_CONF.read_bytes() + "\n".join(sorted(listed.splitlines())).encode()).hexdigest()
 
 
 def _environment() -> dict[str, str]:

@@ -18,6 +18,9 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 NONE = {"zh": "无", "en": "none"}
 # A calculated answer is a share, and shown as a percentage, when its label says so.
 SHARE_WORDS = ("率", "比例", "占比", "幅度")
+# Chinese amounts in 万元 read in English as yuan: "CNY 1.86 billion", not "186000 10k yuan".
+TEN_THOUSAND_YUAN = "万元"
+SCALES_EN = ((1e9, "billion"), (1e6, "million"))
 _CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
@@ -37,13 +40,15 @@ def as_date(value: Any) -> date | None:
         return None
 
 
-def format_date(value: Any, lang: Lang) -> str:
-    """2026年11月20日 (Arabic numerals, GB/T 9704 §7.3.5) or 20 November 2026; text that is no date as is."""
+def format_date(value: Any, lang: Lang, *, narrow: bool = False) -> str:
+    """2026年11月20日 (Arabic numerals, GB/T 9704 §7.3.5) or 20 November 2026; text that is no date as is.
+    ``narrow``: for a table column too narrow for the whole date, which breaks it after the year, not
+    inside the month ("2027年2" | "月28日")."""
     day = as_date(value)
     if day is None:
         return str(value)
     if lang == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
+        return f"{day.year}年{chr(10) if narrow else ''}{day.month}月{day.day}日"
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
@@ -63,6 +68,29 @@ def format_percent(value: float) -> str:
     return f"{percent:.2g}%"
 
 
+def format_yuan(yuan: float) -> str:
+    """CNY 1.86 billion, CNY 4.2 million, CNY 35,000."""
+    for size, word in SCALES_EN:
+        if abs(yuan) >= size:
+            return f"CNY {f'{yuan / size:.3f}'.rstrip('0').rstrip('.')} {word}"
+    return f"CNY {yuan:,.0f}"
+
+
+def singular(noun: str) -> str:
+    """The English unit for a count of one: households → household, copies → copy, batches → batch."""
+    if noun == "people":
+        return "person"
+    for plural, one in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"), ("s", "")):
+        if noun.endswith(plural) and not noun.endswith("ss"):
+            return noun[: -len(plural)] + one
+    return noun
+
+
+def inline_label(label: str) -> str:
+    """A choice's English label inside a sentence: "Mixed sources" → "mixed sources", "NDRC" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 class AnswerText:
     """Formats the answers of one kind of matter; questions unknown to the rule set show their raw value."""
 
@@ -78,8 +106,9 @@ class AnswerText:
         question = self.question(name)
         return question.label.get(self.lang) if question else name
 
-    def text(self, name: str, value: Any) -> str:
-        return self._value(self.question(name), value)
+    def text(self, name: str, value: Any, *, inline: bool = False) -> str:
+        """The answer as a table shows it; ``inline`` for inside a sentence (English choice labels in lower case)."""
+        return self._value(self.question(name), value, inline=inline)
 
     def cell(self, table: str, column: str, value: Any) -> str:
         """One cell of a table question (a stakeholder's stance, say), formatted like an answer."""
@@ -87,7 +116,7 @@ class AnswerText:
         columns = {c.name: c for c in (question.columns or ())} if question else {}
         return self._value(columns.get(column), value)
 
-    def _value(self, question: Question | None, value: Any) -> str:
+    def _value(self, question: Question | None, value: Any, *, inline: bool = False) -> str:
         if value is None or value == "":
             return "—"
         if question is None:
@@ -96,7 +125,7 @@ class AnswerText:
         if kind == "yes_no":
             return YES_NO[self.lang][0 if value else 1]
         if kind in ("single_choice", "multiple_choice"):
-            return self._choices(question, value)
+            return self._choices(question, value, inline)
         if kind == "table":
             return self._table(question, value)
         if kind == "date":
@@ -107,11 +136,20 @@ class AnswerText:
             return self._plain(value)
         if kind == "percent" or (kind == "calculate" and any(w in question.label.zh for w in SHARE_WORDS)):
             return format_percent(value)
-        unit = question.unit.get(self.lang) if question.unit else ""
-        return f"{format_number(value)}{' ' if unit and self.lang == 'en' else ''}{unit}"
+        return self._quantity(question, value)
 
-    def _choices(self, question: Question, value: Any) -> str:
+    def _quantity(self, question: Question, value: float) -> str:
+        if self.lang == "zh" or not question.unit:
+            return f"{format_number(value)}{question.unit.zh if question.unit else ''}"
+        if question.unit.zh == TEN_THOUSAND_YUAN:
+            return format_yuan(value * 10_000)
+        unit = question.unit.en
+        return f"{format_number(value)} {singular(unit) if value == 1 else unit}"
+
+    def _choices(self, question: Question, value: Any, inline: bool) -> str:
         labels = {c.name: c.label.get(self.lang) for c in self.kind.choices_of(question)}
+        if inline and self.lang == "en":
+            labels = {name: inline_label(label) for name, label in labels.items()}
         chosen = value if isinstance(value, list) else [value]
         return LIST_SEPARATOR[self.lang].join(labels.get(v, str(v)) for v in chosen) or NONE[self.lang]
 

@@ -44,8 +44,25 @@ def test_report_command__docx_in_english__cached_under_the_cache_dir(tmp_path, c
     out = tmp_path / "report.docx"
     result = invoke("report", str(LAND), "--lang", "en", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert Document(str(out)).paragraphs[0].text.startswith("Social Stability Risk Assessment Report: ")
+    assert Document(str(out)).paragraphs[0].text.startswith("Social Stability Risk Assessment Report\n江北区")
     assert [p.suffix for p in (cache / "reports").iterdir()] == [".docx"]
+
+
+def test_report_command__no_cache_dir_set__the_users_cache_not_the_working_directory(tmp_path, monkeypatch):
+    """It once made data/cache wherever it was run."""
+    try:
+        charts._chart_font()
+    except WenpingError as error:
+        require("Noto Sans CJK SC", error.message("en"))
+    monkeypatch.delenv(export.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    work = tmp_path / "somewhere"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = invoke("report", str(LAND), "-o", "report.docx")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in work.iterdir()) == ["report.docx"]
+    assert [p.suffix for p in (tmp_path / "xdg" / "wenping" / "reports").iterdir()] == [".docx"]
 
 
 @pytest.mark.parametrize("name", ["report.txt", "report"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from assessment.answer_files import read_answer_file
 from assessment.domain.scoring import assess
@@ -29,8 +29,11 @@ from tests.conftest import require
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
 LAND = Path(__file__).parents[2] / "examples" / "land_expropriation.yaml"
 OFFICIAL_FONTS = {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"}
-# What users may type; each must come out as typed.
-HOSTILE = ["{{ 7*7 }}", "{% for x in y %}", "<w:p>", "AT&T & Co", "居民😀👍", "{_{ z }_}", "</w:t></w:r>"]
+# What users may type; each must come out as typed. "$…$" is mathtext to matplotlib, which draws the
+# stakeholder names.
+HOSTILE = ["{{ 7*7 }}", "{% for x in y %}", "<w:p>", "AT&T & Co", "居民😀👍", "{_{ z }_}", "</w:t></w:r>",
+           "每户$5万$补偿", "C:\\数据\\new", "$x^2$"]
+HOSTILE_GROUP = "拒绝搬迁住户$\\frac{1}{$"
 LONG_NAME = "名" * 2000
 
 
@@ -66,16 +69,22 @@ def images(docx: bytes) -> list[str]:
         return [n for n in archive.namelist() if n.startswith("word/media/")]
 
 
-@pytest.fixture(scope="module")
-def hostile_docx(ruleset) -> bytes:
+def hostile_assessment(ruleset):
+    """The land example with user text that could pass for template code, XML, mathtext or worse."""
     doc = read_answer_file(LAND)
     text = " ".join(HOSTILE)
-    answers = {"main_concerns": text + " a\x07b\x0cc\x00d\x1be", "decision_body": HOSTILE[0],
-               "stakeholders": [{"group": HOSTILE[2], "kind": "other", "size": 3, "stance": "oppose", "demands": text}]}
+    groups = [{"group": name, "kind": "other", "size": 3, "stance": "oppose", "demands": text}
+              for name in (HOSTILE[2], HOSTILE_GROUP, HOSTILE[-1])]
+    answers = {"main_concerns": text + " a\x07b\x0cc\x00d\x1be", "decision_body": HOSTILE[0], "stakeholders": groups,
+               "stakeholder_relations": [{"source": HOSTILE_GROUP, "target": HOSTILE[2], "relation": "ally"}]}
     measures = [*doc.measures, {"text": text, "factors": ["public_opposition"], "unit": HOSTILE[3], "leader": HOSTILE[1],
                                 "deadline": "2027-01-01"}]
-    assessment = scored(ruleset, answers=answers, measures=measures).model_copy(update={"matter_name": LONG_NAME})
-    return render_docx(build_context(assessment, ruleset), "zh")
+    return scored(ruleset, answers=answers, measures=measures).model_copy(update={"matter_name": LONG_NAME})
+
+
+@pytest.fixture(scope="module")
+def hostile_docx(ruleset) -> bytes:
+    return render_docx(build_context(hostile_assessment(ruleset), ruleset), "zh")
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -97,8 +106,9 @@ def test_render_docx__every_example__official_fonts_margins_charts_factors_and_m
 
 def test_render_docx__user_text__comes_out_literally_and_never_runs(hostile_docx):
     text = all_text(hostile_docx)
-    for typed in HOSTILE:
+    for typed in [*HOSTILE, HOSTILE_GROUP]:
         assert typed in text, typed
+    assert len(images(hostile_docx)) == 3  # the stakeholder map was drawn: "$" did not crash matplotlib
     assert "由{{ 7*7 }}作出决策" in text and "由49作出决策" not in text  # not evaluated
     assert "abcde" in text  # characters XML forbids are dropped, the rest kept
 
@@ -110,10 +120,51 @@ def test_render_docx__user_markup__adds_no_paragraph_or_table(hostile_docx, rule
     assert sum(1 for p in hostile.paragraphs if p.text == "<w:p>") == 0  # stayed inside its sentence
 
 
-def test_render_docx__2000_character_name__whole_on_cover_and_title(hostile_docx):
+def test_render_docx__2000_character_name__cut_in_the_titles_whole_in_the_text(hostile_docx):
     document = Document(io.BytesIO(hostile_docx))
-    assert document.paragraphs[0].text == LONG_NAME + "社会稳定风险评估报告"
+    cover = document.paragraphs[0]
+    assert cover.style.name == "封面长标题"  # 二号, so the cover stays one page
+    lines = cover.text.split("\n")
+    assert lines[-1] == "社会稳定风险评估报告" and lines[-2].endswith("……") and len(lines) <= 7
+    assert all(len(line) <= 20 for line in lines)
+    assert f"对“{LONG_NAME}”开展了社会稳定风险评估" in all_text(hostile_docx)  # the whole name, in the lead
     assert len(document.core_properties.title) == 255
+
+
+@pytest.mark.parametrize(("matter", "style", "lines"), [
+    ("江北区城东片区旧城区改建项目国有土地上房屋征收", "封面标题",
+     ["江北区城东片区旧城区改建项目", "国有土地上房屋征收", "社会稳定风险评估报告"]),
+    ("江北区城东片区旧城区改建项目国有土地上房屋征收补偿安置方案及配套基础设施建设工程（一期）", "封面长标题",
+     ["江北区城东片区旧城区改建项目", "国有土地上房屋征收补偿安置方案", "及配套基础设施建设工程（一期）", "社会稳定风险评估报告"]),
+])
+def test_render_docx__title__broken_between_words_on_the_cover_and_above_the_body(ruleset, matter, style, lines):
+    """Once "…国有土 / 地上…" on the cover and "…房 / 屋征收…" in the body (GB/T 9704: 词意完整)."""
+    docx = render_docx(build_context(scored(ruleset).model_copy(update={"matter_name": matter}), ruleset), "zh")
+    document = Document(io.BytesIO(docx))
+    cover = document.paragraphs[0]
+    body = next(p for p in document.paragraphs if p.style.name == "文件标题")
+    assert cover.style.name == style and cover.text.split("\n") == lines
+    assert body.text.split("\n") == lines  # 二号 lines hold these too
+
+
+def test_render_docx__signature__gbt_9704_without_seal(ruleset):
+    """§7.3.5.2: the unit two characters in from the right, the date starting two characters right of it;
+    a date longer than the unit: the date two characters in and the unit two characters left of it."""
+    def signature(unit: str):
+        docx = render_docx(build_context(scored(ruleset, answers={"assessing_body": unit}), ruleset), "zh")
+        return [p for p in Document(io.BytesIO(docx)).paragraphs if p.style.name == "落款"]
+
+    unit, day = signature("江北区住房和城乡建设局（区房屋征收部门）")
+    assert (unit.paragraph_format.alignment, unit.style.paragraph_format.right_indent) == (None, Pt(32))
+    line = 156 / 25.4 * 72
+    width = 20 * 15.75  # 20 characters of 三号 less 0.25 pt each
+    assert day.paragraph_format.alignment == 0 and day.paragraph_format.left_indent.pt == pytest.approx(
+        line - width, abs=1)  # the unit's start, two characters in, is line - 32 - width
+    unit, day = signature("江北区信访局")
+    assert day.paragraph_format.alignment is None  # right, two characters in: the template's style
+    date_width = 8 * 7.75 + 3 * 15.75  # "2026年11月20日": eight digits at half width
+    assert unit.paragraph_format.alignment == 0 and unit.paragraph_format.left_indent.pt == pytest.approx(
+        line - 64 - date_width, abs=1)
 
 
 def test_render_docx__same_context_twice__same_bytes(ruleset):

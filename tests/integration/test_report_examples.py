@@ -6,6 +6,7 @@ it. Skips without LibreOffice or poppler-utils, fails with CI=true (see ``requir
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from assessment.answer_files import read_answer_file
 from assessment.domain.scoring import assess
@@ -29,8 +31,9 @@ IDS = [f"{path.stem}-{lang}" for path, lang in CASES]
 
 
 class Report:
-    def __init__(self, path: Path, lang: str, pdf: Path, assessment, context):
-        self.path, self.lang, self.pdf, self.assessment, self.context = path, lang, pdf, assessment, context
+    def __init__(self, path: Path, lang: str, docx: bytes, pdf: Path, assessment, context):
+        self.path, self.lang, self.docx, self.pdf = path, lang, docx, pdf
+        self.assessment, self.context = assessment, context
 
     def text(self, *args: str) -> str:
         return subprocess.run(["pdftotext", *args, str(self.pdf), "-"], capture_output=True, text=True,
@@ -55,8 +58,9 @@ def reports(tmp_path_factory) -> dict[str, Report]:
         assessment = assess(ruleset, doc.kind, doc.answers, doc.measures, assessed_at=doc.assessed_at)
         context = build_context(assessment, ruleset, lang=lang)
         pdf = folder / f"{path.stem}-{lang}.pdf"
-        pdf.write_bytes(docx_to_pdf(render_docx(context, lang)))
-        return Report(path, lang, pdf, assessment, context)
+        docx = render_docx(context, lang)
+        pdf.write_bytes(docx_to_pdf(docx))
+        return Report(path, lang, docx, pdf, assessment, context)
 
     with ThreadPoolExecutor(max_workers=2) as pool:  # one LibreOffice profile per job, so they may overlap
         return dict(zip(IDS, pool.map(make, CASES)))
@@ -114,3 +118,59 @@ def test_report_pdf__official_fonts__rendered_by_their_stand_ins(report):
     if report.lang == "zh":
         assert "NotoSansCJK" in fonts and "UKai" in fonts  # 黑体 and 楷体 headings
     assert "WenQuanYi" not in fonts and "DejaVu" not in fonts
+
+
+LINE_END_MARKS = "，。、；：？！"  # never in a table header, which repeats on every page a table runs over
+A4_WIDTH = 595.3
+LEFT_EDGE, RIGHT_EDGE = 28 / 25.4 * 72, A4_WIDTH - 26 / 25.4 * 72  # the type area, in points
+
+
+def docx_text(docx: bytes) -> str:
+    """Body paragraphs and every table cell once (a merged cell is listed under each column it spans)."""
+    document = Document(io.BytesIO(docx))
+    cells = {id(cell._tc): cell for table in document.tables for row in table.rows for cell in row.cells}
+    return "\n".join([p.text for p in document.paragraphs] + [cell.text for cell in cells.values()])
+
+
+def test_report_pdf__punctuation__every_mark_of_the_docx_in_the_pdf(report):
+    """Justified, LibreOffice dropped a "，。、" that ended a line: neither drawn nor in the text."""
+    pdf, docx = report.text(), docx_text(report.docx)
+    assert {m: pdf.count(m) for m in LINE_END_MARKS} == {m: docx.count(m) for m in LINE_END_MARKS}
+    assert all(pdf.count(m) >= docx.count(m) for m in "）》”")
+
+
+def lines_of(report: Report) -> list[tuple[float, float, str]]:
+    """(xMin, xMax, text) of every run of text of every page, in reading order; words more than a
+    character apart (table cells side by side) are separate runs."""
+    xml = report.text("-bbox")
+    found = []
+    for page in xml.split("<page ")[1:]:
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        for x0, y0, x1, text in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<',
+                                           page):
+            rows.setdefault(round(float(y0)), []).append((float(x0), float(x1), text))
+        for _, words in sorted(rows.items()):
+            words.sort()
+            run = [words[0]]
+            for word in words[1:]:
+                if word[0] - run[-1][1] > 12:
+                    found.append((run[0][0], run[-1][1], "".join(w[2] for w in run)))
+                    run = []
+                run.append(word)
+            found.append((run[0][0], run[-1][1], "".join(w[2] for w in run)))
+    return found
+
+
+def test_report_pdf__numbers__never_broken_across_lines(report):
+    """Tagged Chinese, LibreOffice broke numbers anywhere: "202 | 7年", "2 | 024年", "〔201 | 2〕"."""
+    lines = lines_of(report)
+    broken = [(a[2][-8:], b[2][:8]) for a, b in zip(lines, lines[1:])  # a full line, then one from the margin
+              if a[1] > RIGHT_EDGE - 16 and b[0] < LEFT_EDGE + 4 and re.search(r"[0-9]$", a[2]) and re.match(r"[0-9]", b[2])]
+    assert broken == []
+
+
+def test_report_pdf__title__set_in_the_lines_of_the_docx(report):
+    """Page 1 starts with the cover title exactly as the DOCX breaks it, so Word's lines are LibreOffice's."""
+    cover = Document(io.BytesIO(report.docx)).paragraphs[0].text.split("\n")
+    page = [squeeze(line) for line in report.text("-f", "1", "-l", "1").splitlines() if line.strip()]
+    assert page[:len(cover)] == [squeeze(line) for line in cover]

@@ -38,7 +38,8 @@ def render(title: str, paragraphs: int = 15) -> bytes:
     """The committed template filled with an example, its first section swapped for enough Chinese text
     to fill whole body pages."""
     context = example_context()
-    return render_docx({**context, "cover": {**context["cover"], "title": title},
+    cover = {**context["cover"], "title": title, "matter": title.removesuffix(context["cover"]["report"])}
+    return render_docx({**context, "cover": cover,
                         "overview": {**context["overview"], "basic": [PARAGRAPH * 3] * paragraphs}}, "zh")
 
 
@@ -82,7 +83,7 @@ ONE_CHARACTER = 14  # 四号
 @pytest.mark.libreoffice
 def test_docx_to_pdf__template_with_chinese_text__pdf_has_the_text(report_pdf):
     text = pdftotext(report_pdf)
-    assert "老城片区改造项目社会稳定风险评估报告" in text
+    assert "老城片区改造项目\n社会稳定风险评估报告" in text  # the fixed part on a line of its own
     assert "一、评估事项概况" in text
     assert "全面查找项目实施中可能引发群体性事件的风险点" in re.sub(r"\s", "", text)
 
@@ -148,7 +149,7 @@ def test_docx_to_pdf__two_threads_at_once__both_succeed(libreoffice, tmp_path):
         assert results[title].startswith(b"%PDF")
         path = tmp_path / f"{title}.pdf"
         path.write_bytes(results[title])
-        assert title in pdftotext(path)
+        assert title in re.sub(r"\s", "", pdftotext(path))
 
 
 @pytest.mark.libreoffice
@@ -182,7 +183,7 @@ def fake_soffice(folder: Path, script: str, monkeypatch) -> None:
     path.write_text(f"#!/bin/sh\n{script}\n")
     path.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
-    monkeypatch.setattr(pdf_module, "_require_fonts", lambda: None)
+    monkeypatch.setattr(pdf_module, "_fonts_digest", lambda: "fonts")
 
 
 def test_docx_to_pdf__libreoffice_fails__error_carries_its_output(tmp_path, monkeypatch):
@@ -201,14 +202,67 @@ def test_docx_to_pdf__libreoffice_hangs__stopped_at_the_timeout(tmp_path, monkey
     assert "loading" in caught.value.message("en")
 
 
-def test_require_fonts__stand_in_family_missing__error_names_its_package(monkeypatch):
+def test_fonts_digest__stand_in_family_missing__error_names_its_package(monkeypatch):
     require("fontconfig", None if shutil.which("fc-list") else "fc-list not found (apt-get install fontconfig)")
     monkeypatch.setitem(pdf_module.FONT_PACKAGES, "No Such Font SC", "fonts-no-such")
-    pdf_module._require_fonts.cache_clear()
+    pdf_module._fonts_digest.cache_clear()
     try:
         with pytest.raises(WenpingError) as caught:
-            pdf_module._require_fonts()
+            pdf_module._fonts_digest()
     finally:
-        pdf_module._require_fonts.cache_clear()
+        pdf_module._fonts_digest.cache_clear()
     assert caught.value.problems[0].code is ErrorCode.REPORT_FONTS_MISSING
     assert "No Such Font SC" in caught.value.message("en") and "fonts-no-such" in caught.value.message("en")
+
+
+FAKE_CONVERTER = 'while [ $# -gt 0 ]; do [ "$1" = "--outdir" ] && out="$2"; shift; done; ' \
+                 'mkdir -p "$out"; echo "%PDF-1.4 $$" > "$out/report.pdf"'
+
+
+def test_docx_to_pdf__another_libreoffice_or_fonts__converted_again_not_served_stale(tmp_path, monkeypatch):
+    """The cache key was the DOCX alone: a PDF made before a LibreOffice or font upgrade was served after it."""
+    fake_soffice(tmp_path, FAKE_CONVERTER, monkeypatch)
+    runs = []
+    real_run = pdf_module._run
+    monkeypatch.setattr(pdf_module, "_run", lambda *args: runs.append(args) or real_run(*args))
+    cache = tmp_path / "cache"
+
+    docx_to_pdf(b"PK same", cache_dir=cache)
+    docx_to_pdf(b"PK same", cache_dir=cache)
+    assert len(runs) == 1
+    monkeypatch.setattr(pdf_module, "_fonts_digest", lambda: "other fonts")
+    pdf_module._converter_digest.cache_clear()
+    try:
+        docx_to_pdf(b"PK same", cache_dir=cache)
+    finally:
+        pdf_module._converter_digest.cache_clear()
+    assert len(runs) == 2
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf(libreoffice, tmp_path_factory) -> Path:
+    from tests.integration.test_report_docx import hostile_assessment
+
+    ruleset = load_ruleset()
+    path = tmp_path_factory.mktemp("hostile") / "hostile.pdf"
+    path.write_bytes(docx_to_pdf(render_docx(build_context(hostile_assessment(ruleset), ruleset), "zh")))
+    return path
+
+
+@pytest.mark.libreoffice
+def test_docx_to_pdf__hostile_user_text__literal_in_the_pdf_emoji_included(hostile_pdf):
+    """Emoji were lost ("居民😀👍" came out "居民😀"): the CJK fonts have none, Symbola draws them."""
+    from tests.integration.test_report_docx import HOSTILE, HOSTILE_GROUP
+
+    text = re.sub(r"\s", "", pdftotext(hostile_pdf, "-raw"))
+    for typed in [*HOSTILE, HOSTILE_GROUP]:
+        assert re.sub(r"\s", "", typed) in text, typed
+    fonts = subprocess.run(["pdffonts", str(hostile_pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Symbola" in fonts
+
+
+@pytest.mark.libreoffice
+def test_docx_to_pdf__2000_character_name__cover_stays_one_page(hostile_pdf):
+    cover, body = pdftotext(hostile_pdf, "-f", "1", "-l", "1"), pdftotext(hostile_pdf, "-f", "2", "-l", "2")
+    assert "社会稳定风险评估报告" in cover and "2026年11月20日" in re.sub(r"\s", "", cover)  # the date, last on the cover
+    assert re.search(r"—\s*1\s*—", body)  # the body starts on page 2

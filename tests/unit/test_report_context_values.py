@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from assessment.loader import load_ruleset
-from assessment.report.values import AnswerText, format_date, format_number, format_percent, tidy
+from assessment.report.values import (
+    AnswerText, format_date, format_number, format_percent, format_yuan, inline_label, singular, tidy,
+)
 
 
 @pytest.mark.parametrize(("value", "shown"), [(0.94, "94%"), (0.9527, "95.3%"), (0.00048, "0.048%"), (0, "0%"),
@@ -24,6 +26,7 @@ def test_format_number__floats__no_float_noise(value, shown):
 
 def test_format_date__zh_and_en__arabic_numerals_and_month_names():
     assert format_date(date(2027, 3, 1), "zh") == "2027年3月1日"
+    assert format_date(date(2027, 12, 28), "zh", narrow=True) == "2027年\n12月28日"
     assert format_date("2027-03-01", "en") == "1 March 2027"
     assert format_date("not a date", "zh") == "not a date"
 
@@ -53,3 +56,28 @@ def test_answer_text__unknown_question__raw_value_shown():
 def test_answer_text__table_question__one_line_per_row(land_text):
     rows = [{"group": "拒迁户", "stance": "oppose", "size": 26}]
     assert land_text.text("stakeholders", rows) == "群体名称：拒迁户；态度：反对；人数：26"
+
+
+@pytest.mark.parametrize(("yuan", "shown"), [(1.86e9, "CNY 1.86 billion"), (4.23e8, "CNY 423 million"),
+                                             (1234567, "CNY 1.235 million"), (35000, "CNY 35,000")])
+def test_format_yuan__english_amounts__in_words_not_10k_units(yuan, shown):
+    assert format_yuan(yuan) == shown
+
+
+@pytest.mark.parametrize(("plural", "one"), [("people", "person"), ("households", "household"), ("copies", "copy"),
+                                             ("batches", "batch"), ("businesses", "business"), ("times", "time"),
+                                             ("kV", "kV"), ("m²", "m²"), ("tonnes/day", "tonnes/day")])
+def test_singular__english_units__one_of_each(plural, one):
+    assert singular(plural) == one
+
+
+def test_inline_label__english_choice_in_a_sentence__lower_case_unless_an_acronym():
+    assert inline_label("Mixed sources") == "mixed sources" and inline_label("NDRC approval") == "NDRC approval"
+
+
+def test_answer_text__english__counts_of_one_singular_and_10k_yuan_as_yuan():
+    text = AnswerText(load_ruleset().kind("land_expropriation"), "en")
+    assert text.text("collective_petitions_3y", 1) == "1 batch" and text.text("collective_petitions_3y", 2) == "2 batches"
+    assert text.text("investment", 186000) == "CNY 1.86 billion"
+    assert text.text("funding_source", "mixed") == "Mixed sources"  # a table cell
+    assert text.text("funding_source", "mixed", inline=True) == "mixed sources"  # inside a sentence

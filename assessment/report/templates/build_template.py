@@ -80,7 +80,9 @@ class TextStyle:
     size: Length = SANHAO
     bold: bool = False
     italic: bool = False
-    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # Left, not justified: LibreOffice 7.4 drops a "，。、" that a justified line ends with (neither drawn
+    # nor in the PDF's text), and stretches English lines; Chinese lines come out full all the same.
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.LEFT
     first_line_indent: Length = TWO_CHARACTERS
     left_indent: Length = Pt(0)
     right_indent: Length = Pt(0)
@@ -123,8 +125,12 @@ STYLES = (
     # "附件1" at the top left of each attachment's first page, in 黑体 (§8).
     TextStyle("附件标识", HEITI, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_indent=Pt(0), character_spacing=0,
               keep_with_next=True, page_break_before=True),
+    # The cover: the title in 一号, or in 二号 when the matter's name needs more than two lines (so the
+    # cover stays one page); the space below the title puts the assessing body low on the page.
     TextStyle("封面标题", XIAOBIAOSONG, YIHAO, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_indent=Pt(0),
-              line=Pt(40), space_before=Pt(150), character_spacing=0),
+              line=Pt(40), space_before=Pt(150), space_after=Pt(220), character_spacing=0),
+    TextStyle("封面长标题", XIAOBIAOSONG, ERHAO, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_indent=Pt(0),
+              line=Pt(32), space_before=Pt(60), space_after=Pt(80), character_spacing=0),
     TextStyle("封面落款", align=WD_ALIGN_PARAGRAPH.CENTER, first_line_indent=Pt(0), character_spacing=0),
     TextStyle("页码", SONGTI, SIHAO, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_indent=Pt(0), line=None,
               character_spacing=0, latin=SONGTI),
@@ -134,7 +140,7 @@ STYLES = (
 # typefaces to tell headings and titles from the body.
 # English words are wider than the columns made for Chinese: tables use 10 pt rather than 小四.
 ENGLISH_TABLE = {"size": Pt(10), "line": Pt(14)}
-ENGLISH = {"文件标题": {"bold": True}, "封面标题": {"bold": True}, "一级标题": {"bold": True},
+ENGLISH = {"文件标题": {"bold": True}, "封面标题": {"bold": True}, "封面长标题": {"bold": True}, "一级标题": {"bold": True},
            "二级标题": {"italic": True}, "附件标识": {"bold": True},
            "表格文字": ENGLISH_TABLE, "表格文字居中": ENGLISH_TABLE, "表格表头": ENGLISH_TABLE,
            # "Attachments: " is about 90 pt wide where "附件：" is 48 pt
@@ -181,14 +187,14 @@ WORDS = {
         "f_matrix": "图6-1　落实措施前风险矩阵",
         "f_matrix_after": "图8-1　落实措施后风险矩阵",
         "t_weights": "表6-2　风险因素权重及综合风险指数计算表",
-        "c_weights": ("序号", "风险因素", "权重", "归一化权重", "风险值", "加权风险值"),
+        "c_weights": ("序号", "风险因素", "权重", "归一化\n权重", "风险值", "加权\n风险值"),
         "total": "合计（综合风险指数 R）",
         "t_natures": "表6-3　合法性、合理性、可行性、可控性分析表",
-        "c_natures": ("审查内容", "措施前结论", "主要风险因素（措施前风险程度）", "措施后结论"),
+        "c_natures": ("审查内容", "措施前\n结论", "主要风险因素（措施前风险程度）", "措施后\n结论"),
         "t_measures": "表7-1　防范化解措施表",
         "c_measures": ("序号", "防范化解措施", "针对风险因素", "责任单位", "包案领导", "完成时限"),
         "t_compare": "表8-1　落实措施前后单因素风险对比表",
-        "c_compare": ("序号", "风险因素", "措施前风险值", "措施前风险程度", "措施后风险值", "措施后风险程度",
+        "c_compare": ("序号", "风险因素", "措施前\n风险值", "措施前\n风险程度", "措施后\n风险值", "措施后\n风险程度",
                       "对应措施"),
         "t_overall": "表8-2　落实措施前后综合风险等级对比表",
         "c_overall": ("项目", "落实措施前", "落实措施后"),
@@ -293,8 +299,11 @@ def build(lang: str = "zh") -> DocumentObject:
 
 
 def _set_document_defaults(doc: DocumentObject, lang: str) -> None:
-    """Explicit fonts instead of python-docx's theme fonts, which outrank named fonts in Word."""
-    language = "zh-CN" if lang == "zh" else "en-GB"
+    """Explicit fonts instead of python-docx's theme fonts, which outrank named fonts in Word.
+
+    Latin text (digits included) is tagged English in the Chinese report too, as Chinese Word does:
+    tagged zh-CN, LibreOffice breaks it like Chinese, after any character ("202" | "7年")."""
+    language = "en-US" if lang == "zh" else "en-GB"
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     defaults.getparent().replace(defaults, parse_xml(
         f'<w:docDefaults {nsdecls("w")}><w:rPrDefault><w:rPr>'
@@ -375,10 +384,14 @@ def _set_page(section) -> None:
 
 
 def _cover_page(doc: DocumentObject, words: dict) -> None:
-    """The first section: title, assessing body, rule set and date, and no footer, so no page number."""
-    doc.add_paragraph("{{ cover.title }}", style="封面标题")
-    unit = doc.add_paragraph(words["cover_unit"], style="封面落款")
-    unit.paragraph_format.space_before = Pt(220)
+    """The first section: title, assessing body, rule set and date, and no footer, so no page number.
+    ``title`` (docx.py) holds the title broken into lines and whether it is long."""
+    _when(doc, "title.long")
+    doc.add_paragraph("{{ title.cover }}", style="封面长标题")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{{ title.cover }}", style="封面标题")
+    _end_when(doc)
+    doc.add_paragraph(words["cover_unit"], style="封面落款")
     _when(doc, "cover.implementer")
     doc.add_paragraph(words["cover_implementer"], style="封面落款")
     _end_when(doc)
@@ -417,7 +430,7 @@ def _page_number(paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
 
 
 def _report_body(doc: DocumentObject, w: dict) -> None:
-    doc.add_paragraph("{{ cover.title }}", style="文件标题")
+    doc.add_paragraph("{{ title.body }}", style="文件标题")
     _paragraphs(doc, "lead")
     _overview(doc, w)
     _basis(doc, w)
@@ -458,9 +471,9 @@ def _process(doc: DocumentObject, w: dict) -> None:
     _paragraphs(doc, "process.method")
     _table(doc, w["t_scales"], "scales", columns(w["c_scales"], (
         ("{{ row.level }}", 14, True), ("{{ row.value }}", 14, True),
-        ("{{ row.probability }}", 64, False), ("{{ row.impact }}", 64, False))), fit="keep")
+        ("{{ row.probability }}", 64, False), ("{{ row.impact }}", 64, False))), fit="rows")
     _table(doc, w["t_bands"], "bands", columns(w["c_bands"], (
-        ("{{ row.level }}", 24, True), ("{{ row.range }}", 34, True), ("{{ row.meaning }}", 98, False))), fit="keep")
+        ("{{ row.level }}", 24, True), ("{{ row.range }}", 34, True), ("{{ row.meaning }}", 98, False))), fit="rows")
     _paragraphs(doc, "process.floors")
     _paragraphs(doc, "process.caveats")
 
@@ -472,7 +485,7 @@ def _survey(doc: DocumentObject, w: dict) -> None:
     _heading(doc, w["survey"][1], level=2)
     _paragraphs(doc, "survey.results")
     _table(doc, w["t_figures"], "survey.figures", columns(w["c_figures"], (
-        ("{{ row.item }}", 96, False), ("{{ row.value }}", 60, True))), fit="keep")
+        ("{{ row.item }}", 96, False), ("{{ row.value }}", 60, True))), fit="rows")
     _paragraphs(doc, "survey.concerns")
     _heading(doc, w["survey"][2], level=2)
     _paragraphs(doc, "survey.stakeholders")
@@ -521,8 +534,8 @@ def _measures(doc: DocumentObject, w: dict) -> None:
     _heading(doc, w["measures"][0], level=2)
     _paragraphs(doc, "measures_text.intro")
     _table(doc, w["t_measures"], "measures", columns(w["c_measures"], (
-        ("{{ row.no }}", 12, True), ("{{ row.text }}", 42, False), ("{{ row.factors }}", 28, False),
-        ("{{ row.unit }}", 32, False), ("{{ row.leader }}", 22, True), ("{{ row.deadline }}", 20, True))), fit="flow")
+        ("{{ row.no }}", 12, True), ("{{ row.text }}", 40, False), ("{{ row.factors }}", 30, False),
+        ("{{ row.unit }}", 30, False), ("{{ row.leader }}", 22, True), ("{{ row.deadline }}", 22, True))), fit="flow")
     _paragraphs(doc, "measures_text.notes")
     _heading(doc, w["measures"][1], level=2)
     _paragraphs(doc, "measures_text.requirements")
@@ -535,9 +548,9 @@ def _after(doc: DocumentObject, w: dict) -> None:
     _heading(doc, w["after"][0], level=2)
     _paragraphs(doc, "after.factors")
     _table(doc, w["t_compare"], "factors", columns(w["c_compare"], (
-        ("{{ row.no }}", 12, True), ("{{ row.name }}", 44, False), ("{{ row.risk }}", 20, True),
-        ("{{ row.degree }}", 20, True), ("{{ row.after_risk }}", 20, True), ("{{ row.after_degree }}", 20, True),
-        ("{{ row.measures }}", 20, True))), fit="rows")
+        ("{{ row.no }}", 12, True), ("{{ row.name }}", 38, False), ("{{ row.risk }}", 21, True),
+        ("{{ row.degree }}", 21, True), ("{{ row.after_risk }}", 21, True), ("{{ row.after_degree }}", 21, True),
+        ("{{ row.measures }}", 22, True))), fit="rows")
     _paragraphs(doc, "after.matrix")
     _figure(doc, "charts.matrix_after", w["f_matrix_after"])
     _heading(doc, w["after"][1], level=2)
@@ -546,7 +559,7 @@ def _after(doc: DocumentObject, w: dict) -> None:
             for label, key in zip(w["overall_rows"], ("index", "by_index", "floors", "level"))]
     _table(doc, w["t_overall"], "overall.natures", columns(w["c_overall"], (
         ("{{ row.name }}", 40, True), ("{{ row.before }}", 58, True), ("{{ row.after }}", 58, True))),
-        fixed_before=rows, fit="keep")
+        fixed_before=rows, fit="rows")
     _paragraphs(doc, "after.level")
 
 
@@ -579,7 +592,7 @@ def _attachments(doc: DocumentObject, w: dict) -> None:
 
     _annex_start(doc, mark3, title3)
     _table(doc, None, "annex.versions", columns(w["c_item"], (
-        ("{{ row.item }}", 44, False), ("{{ row.value }}", 112, False))), fit="keep")
+        ("{{ row.item }}", 48, False), ("{{ row.value }}", 108, False))), fit="rows")
     _paragraphs(doc, "annex.versions_note")
 
     _annex_start(doc, mark4, title4)
@@ -628,8 +641,9 @@ def _table(doc: DocumentObject, caption: str | None, rows: str, spec: Sequence[C
     """Caption, header row (repeated on every page), fixed rows, then a docxtpl row loop over ``rows``
     (its {%tr %} rows vanish when rendered), then an optional total row whose first cell spans two columns.
 
-    ``fit``: "keep" holds a short table on one page, "rows" keeps each row whole, "flow" lets rows of
-    free text break across pages (a row taller than a page could not be set otherwise)."""
+    A table may break across pages, but never between its caption, header and first row. ``fit``: "rows"
+    keeps each row whole, "flow" lets rows of free text break too (a row taller than a page could not be
+    set otherwise)."""
     if caption:
         doc.add_paragraph(caption, style="图表标题")
     count = 1 + len(fixed_before) + 3 + (1 if total else 0)
@@ -649,8 +663,9 @@ def _table(doc: DocumentObject, caption: str | None, rows: str, spec: Sequence[C
         for row in table.rows:
             row.cells[column].width = width
             row.cells[column].paragraphs[0].style = "表格文字居中" if col.centred else "表格文字"
-        header.cells[column].paragraphs[0].text = col.header
+        header.cells[column].paragraphs[0].text = col.header  # a "\n" in a header is a deliberate line break
         header.cells[column].paragraphs[0].style = "表格表头"
+        header.cells[column].paragraphs[0].paragraph_format.keep_with_next = True  # with the first row
         data.cells[column].paragraphs[0].text = col.cell
     for row, texts in zip(fixed, fixed_before):
         for cell, text in zip(row.cells, texts):
@@ -658,14 +673,9 @@ def _table(doc: DocumentObject, caption: str | None, rows: str, spec: Sequence[C
             cell.paragraphs[0].style = "表格文字居中"
     if total:
         _total_row(tail[0], total)
-    if fit in ("keep", "rows"):
+    if fit == "rows":
         for row in table.rows[1:]:
             row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-    if fit == "keep":  # each row keeps with the next; Word and LibreOffice then move the table whole
-        for row in table.rows:
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _set_table_width(table) -> None:
