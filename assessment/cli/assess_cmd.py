@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from assessment.answer_files import locate, read_answer_file, ruleset_mismatch
+from assessment.answer_files import AnswerFile, locate, read_answer_file, ruleset_mismatch
 from assessment.cli import main
-from assessment.domain.scoring import check_inputs, score
+from assessment.domain.ruleset import RuleSet
+from assessment.domain.scoring import Checked, check_inputs, score
 from assessment.errors import ErrorCode, Location, Problem, WenpingError
 from assessment.i18n import t
 from assessment.loader import default_rules_dir, load_ruleset
@@ -35,14 +36,7 @@ def assess_command(answers: Path, rules_dir: Path | None, lang: str, fmt: str) -
     """Score an answer file (YAML or JSON) and print the explained result."""
     _remember_lang(lang)
     ruleset = load_ruleset(rules_dir)
-    document = read_answer_file(answers)
-    mismatch = ruleset_mismatch(document, ruleset)
-    if mismatch is not None:
-        click.echo(mismatch.message(lang), err=True)
-    try:  # validated before the model loads
-        checked = check_inputs(ruleset, document.kind, document.answers, document.measures)
-    except WenpingError as error:
-        raise WenpingError(locate(error.problems, document)) from None
+    document, checked = read_and_check(answers, ruleset, lang)  # before the model loads
     result = score(ruleset, checked.kind, checked.answers.values, checked.measures,
                    assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir, lang))
     ignored = checked.answers.ignored
@@ -52,6 +46,19 @@ def assess_command(answers: Path, rules_dir: Path | None, lang: str, fmt: str) -
             click.echo(Problem(ErrorCode.ANS_NOT_RELEVANT, {}, Location(file=str(answers), id=name)).message(lang), err=True)
     else:
         click.echo(render_text(result, ruleset, lang, ignored), nl=False)
+
+
+def read_and_check(path: Path, ruleset: RuleSet, lang: str) -> tuple[AnswerFile, Checked]:
+    """An answer file read and validated, its problems named with file and line; a file written for another
+    rule set is said on stderr."""
+    document = read_answer_file(path)
+    mismatch = ruleset_mismatch(document, ruleset)
+    if mismatch is not None:
+        click.echo(mismatch.message(lang), err=True)
+    try:
+        return document, check_inputs(ruleset, document.kind, document.answers, document.measures)
+    except WenpingError as error:
+        raise WenpingError(locate(error.problems, document)) from None
 
 
 def _advisor(rules_dir: Path | None, lang: str):

@@ -135,17 +135,17 @@ def evaluate_command(version: str | None, reference: int, seed: int | None, from
 def explain_command(answers: Path, rules_dir: Path | None, version: str | None, model_dir: Path | None, fmt: str,
                     lang: str) -> None:
     """Score an answer file with the rules and show the model's opinion beside them."""
-    from assessment.answer_files import read_answer_file
-    from assessment.domain.scoring import assess
+    from assessment.cli.assess_cmd import read_and_check
+    from assessment.domain.scoring import score
     from assessment.loader import load_ruleset
     from assessment.model.advisor import load_advisor
 
     _remember_lang(lang)
     ruleset = load_ruleset(rules_dir)
-    document = read_answer_file(answers)
+    document, checked = read_and_check(answers, ruleset, lang)
     advisor = load_advisor(model_dir, rules_dir, version)
-    result = assess(ruleset, document.kind, document.answers, document.measures,
-                    assessed_at=document.assessed_at or date.today(), model=advisor)
+    result = score(ruleset, checked.kind, checked.answers.values, checked.measures,
+                   assessed_at=document.assessed_at or date.today(), model=advisor)
     if fmt == "json":
         opinion = result.model.model_dump(mode="json") if result.model else None
         click.echo(json.dumps(opinion, ensure_ascii=False, indent=2))

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from assessment.answer_files import read_answer_file
 from assessment.cli import main
-from assessment.cli.assess_cmd import LANG, RULES, _remember_lang
-from assessment.domain.scoring import assess
+from assessment.cli.assess_cmd import LANG, RULES, _remember_lang, read_and_check
+from assessment.domain.scoring import score
 from assessment.errors import ErrorCode, WenpingError
 from assessment.loader import load_ruleset
 from assessment.report.export import FORMATS, report_bytes, user_cache_dir
@@ -32,9 +31,9 @@ def report_command(answers: Path, output: Path, rules_dir: Path | None, lang: st
     if fmt not in FORMATS:
         raise WenpingError.of(ErrorCode.REPORT_FORMAT, fmt=output.suffix or output.name, formats=", ".join(FORMATS))
     ruleset = load_ruleset(rules_dir)
-    document = read_answer_file(answers)
-    result = assess(ruleset, document.kind, document.answers, document.measures,
-                    assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir) if with_model else None)
+    document, checked = read_and_check(answers, ruleset, lang)
+    result = score(ruleset, checked.kind, checked.answers.values, checked.measures,
+                   assessed_at=document.assessed_at or date.today(), model=_advisor(rules_dir) if with_model else None)
     content = report_bytes(result, ruleset, fmt=fmt, lang=lang, cache_dir=user_cache_dir())
     output.write_bytes(content)
     click.echo(f"{output} ({len(content) // 1024} KB)")

@@ -525,7 +525,8 @@ class _Checker(ast.NodeVisitor):
         literals = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
         for value in filter(None, map(_text_literal, literals)):
             if value not in info.choices:
-                params = {"value": value, "question": info.question or "?", "choices": ", ".join(sorted(info.choices))}
+                choices = sorted(info.choices)
+                params = {"value": value, "question": info.question or "?", "choices": "、".join(choices), "choices_en": ", ".join(choices)}
                 self.add(Problem(ErrorCode.EXPR_UNKNOWN_CHOICE, params))
 
     def equality(self, a: _Arg, b: _Arg) -> None:

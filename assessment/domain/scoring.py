@@ -252,7 +252,7 @@ def _stage(ruleset: RuleSet, kind: Kind, factors: list[FactorResult], values: Ma
         level=level,
         level_label=band.label,
         floors=tuple(floors),
-        natures=tuple(_verdict(ruleset, nature, factors, after) for nature in NATURES),
+        natures=tuple(_verdict(ruleset, nature, [f for f in factors if f.nature == nature], after) for nature in NATURES),
     )
 
 
@@ -278,16 +278,16 @@ def _floor_triggered(ruleset: RuleSet, compiled, factors: list[FactorResult], va
     return reaching >= floor.count
 
 
-def _verdict(ruleset: RuleSet, nature: str, factors: list[FactorResult], after: bool) -> NatureVerdict:
-    """fail: a critical factor or a 'major' one; concern: any factor of degree 'moderate' or above; else pass."""
-    mine = [f for f in factors if f.nature == nature]
-    degree = lambda f: f.residual_degree if after else f.degree  # noqa: E731
+def _verdict(ruleset: RuleSet, nature: str, mine: list[FactorResult], after: bool) -> NatureVerdict:
+    """`mine`: the factors bearing on this check. fail: a critical factor or a 'major' one; concern: any factor
+    of degree 'moderate' or above; else pass."""
+    degrees = {f.factor: f.residual_degree if after else f.degree for f in mine}
     major, moderate = ruleset.degree_rank("major"), ruleset.degree_rank("moderate")
-    failing = [f for f in mine if ruleset.factors[f.factor].critical or ruleset.degree_rank(degree(f)) >= major]
-    concerning = [f for f in mine if ruleset.degree_rank(degree(f)) >= moderate]
+    failing = [f for f in mine if ruleset.factors[f.factor].critical or ruleset.degree_rank(degrees[f.factor]) >= major]
+    concerning = [f for f in mine if ruleset.degree_rank(degrees[f.factor]) >= moderate]
     verdict = "fail" if failing else "concern" if concerning else "pass"
     shown = failing or concerning or mine
-    reasons = tuple(_degree_reason(ruleset, f, degree(f)) for f in shown)
+    reasons = tuple(_degree_reason(ruleset, f, degrees[f.factor]) for f in shown)
     if not mine:
         reasons = (I18nText(zh="未识别出相关风险因素", en="No related risk factor identified"),)
     return NatureVerdict(nature=nature, label=ruleset.info.natures[nature], verdict=verdict, reasons=reasons,
