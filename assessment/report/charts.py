@@ -166,19 +166,24 @@ class _Matrix:
     def with_marks(self, placed: list[tuple[float, float, str, Marks]], *, after: bool) -> bytes:
         with self.lock:
             self.canvas.restore_region(self.empty)
+            artists = []
+            for marks in {m for _, _, _, m in placed}:
+                points = [(x, y) for x, y, label, m in placed if m is marks and not label.startswith("+")]
+                if points:
+                    xs, ys = zip(*points)
+                    artists += self.axes.plot(xs, ys, linestyle="", marker="o", markersize=marks.size,
+                                              markeredgewidth=1.2 if marks is ROOMY else 1.0, markeredgecolor="black",
+                                              markerfacecolor="black" if after else "white")
             for x, y, label, marks in placed:
-                artists = [] if label.startswith("+") else self.axes.plot(
-                    x, y, marker="o", markersize=marks.size, markeredgewidth=1.2 if marks.size > 5 else 1.0,
-                    markeredgecolor="black", markerfacecolor="black" if after else "white")
                 if marks.beside:  # 0.01 data units is about a quarter of a millimetre
                     artists.append(self.axes.text(x + 0.01 + marks.size / 100, y, label, fontproperties=self.font,
                                                   fontsize=marks.font, ha="left", va="center"))
                 else:
                     artists.append(self.axes.text(x, y - 0.02 - marks.size / 100, label, fontproperties=self.font,
                                                   fontsize=marks.font, ha="center", va="top"))
-                for artist in artists:
-                    self.axes.draw_artist(artist)
-                    artist.remove()
+            for artist in artists:
+                self.axes.draw_artist(artist)
+                artist.remove()
             image = canvas_image(self.canvas).quantize(palette=self.palette, dither=Image.Dither.NONE)
         return png_bytes(image)
 

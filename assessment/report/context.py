@@ -533,7 +533,7 @@ def _factor_row(r: _Reader, number: int, f: FactorResult) -> dict[str, str]:
         "weighted": f"{share * f.risk:.3f}",
         "after_risk": f"{f.residual_risk:.2f}",
         "after_degree": r.degree(f.residual_degree),
-        "measures": r.join(str(n) for n in f.measures) or "—",
+        "measures": r("list_join").join(str(n) for n in f.measures) or "—",  # a table cell: "1, 2", not "1 and 2"
     }
 
 

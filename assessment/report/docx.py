@@ -23,8 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -32,24 +31,15 @@ from markupsafe import Markup, escape
 
 from assessment.domain.i18n_text import Lang
 from assessment.errors import ErrorCode, WenpingError
-from assessment.report import charts
+from assessment.report import charts, layout
 from assessment.report.context import stakeholder_graph
-from assessment.report.templates.build_template import (
-    CHARACTER_SPACING, SANHAO, TEMPLATES, TWO_CHARACTERS, TYPE_AREA_WIDTH_MM,
-)
-from assessment.report.titles import Title, set_title
-from assessment.report.titles import width as title_width
+from assessment.report.templates.build_template import TEMPLATES
 
 TEMPLATE_ENV = "WENPING_REPORT_TEMPLATE"  # a folder with report.docx and/or report_en.docx of a locality's own
 # Everything outside XML 1.0's Char production (tab, newline and carriage return are allowed).
 NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CORE_PROPERTY_LIMIT = 255
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so that the same report gives the same bytes (the PDF cache key)
-# Title lines, in characters of the title's size on the 156 mm line: 二号 (22 pt) in the body and on a
-# long cover, 一号 (26 pt) on the cover; a name longer than TITLE_LINES lines is cut there.
-TITLE_PER_LINE, COVER_PER_LINE = 20, 16.5
-COVER_LINES, TITLE_LINES = 3, 6  # 一号 cover: two lines of name and the "社会稳定风险评估报告" line
-SIGNATURE_STYLE = "落款"
 
 
 def template_path(lang: Lang) -> Path:
@@ -66,49 +56,18 @@ def render_docx(context: dict[str, Any], lang: Lang) -> bytes:
     """The filled report. ``context`` comes from build_context in the same language."""
     path = template_path(lang)
     template = DocxTemplate(io.BytesIO(path.read_bytes()))
-    values = {**context, "charts": _charts(template, context["charts"], lang), "title": _title(context["cover"], lang)}
+    values = {**context, "charts": _charts(template, context["charts"], lang),
+              "title": layout.title_lines(context["cover"]["matter"], context["cover"]["report"], lang)}
     try:
         template.render(values, jinja_env=_ENVIRONMENT, autoescape=True)
     except TemplateError as error:
         raise WenpingError.of(ErrorCode.REPORT_TEMPLATE, path=str(path), detail=str(error)) from None
-    _place_signature(template.docx, lang)
+    layout.finish(template.docx, lang)
     # The file's title property (shown by Explorer and Word's Info pane) holds at most 255 characters.
     template.docx.core_properties.title = xml_text(context["cover"]["title"])[:CORE_PROPERTY_LIMIT]
     out = io.BytesIO()
     template.save(out)
     return stable_zip(out.getvalue())
-
-
-def _title(cover: dict[str, str], lang: Lang) -> dict[str, Any]:
-    """The title in lines for the cover (一号, or 二号 when the name needs more than two lines) and the
-    body (二号)."""
-    def lines(per_line: float) -> Title:
-        return set_title(cover["matter"], cover["report"], per_line=per_line, max_lines=TITLE_LINES,
-                         suffix_first=lang == "en")
-
-    body = lines(TITLE_PER_LINE)
-    cover_title = lines(COVER_PER_LINE)
-    long = cover_title.shortened or len(cover_title.lines) > COVER_LINES
-    return {"cover": (body if long else cover_title).text(), "body": body.text(), "long": long}
-
-
-def _place_signature(document, lang: Lang) -> None:
-    """GB/T 9704 §7.3.5.2, without a seal: the unit two characters in from the right, the date under it
-    starting two characters further right; if the date is the longer, the date two characters in from
-    the right and the unit starting two characters left of it. The template sets both 落款 paragraphs
-    right-aligned two characters in; the start of the one below or above is set here."""
-    signature = [p for p in document.paragraphs if p.style is not None and p.style.name == SIGNATURE_STYLE]
-    if len(signature) != 2:  # a locality's template laid out its own way
-        return
-    unit, day = signature
-    size = SANHAO.pt
-    spacing = 0 if lang == "en" else CHARACTER_SPACING / 20
-    width = {p: title_width(p.text, latin=0.5) * size + len(p.text) * spacing for p in signature}
-    line, two = TYPE_AREA_WIDTH_MM / 25.4 * 72, TWO_CHARACTERS.pt
-    shifted, start = (day, line - width[unit]) if width[day] + two <= width[unit] else (unit, line - 2 * two - width[day])
-    shifted.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    shifted.paragraph_format.right_indent = Pt(0)
-    shifted.paragraph_format.left_indent = Pt(max(0.0, start))
 
 
 def xml_text(value: Any) -> str:

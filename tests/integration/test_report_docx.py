@@ -224,3 +224,15 @@ def test_template_path__folder_without_english_template__built_in_english(tmp_pa
     monkeypatch.setenv(docx_module.TEMPLATE_ENV, str(tmp_path))
     assert docx_module.template_path("zh") == tmp_path / "report.docx"
     assert docx_module.template_path("en") == TEMPLATES["en"]
+
+
+def test_render_docx__table_rows__short_ones_kept_whole_a_page_long_one_free(ruleset):
+    """Rows of a few lines broke across pages ("…重大固定资产投 | 资项目"); a row longer than a page must not
+    be kept whole, or Word cuts it off."""
+    doc = read_answer_file(LAND)
+    long = {"text": "逐户走访并解释补偿政策" * 80, "factors": ["public_opposition"], "unit": "城东街道办事处",
+            "leader": "刘志强", "deadline": "2027-01-01"}
+    docx = render_docx(build_context(scored(ruleset, measures=[*doc.measures, long]), ruleset), "zh")
+    measures = next(t for t in Document(io.BytesIO(docx)).tables if t.rows[0].cells[1].text == "防范化解措施")
+    whole = [row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in measures.rows[1:]]
+    assert whole == [True] * len(doc.measures) + [False]

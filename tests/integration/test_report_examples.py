@@ -174,3 +174,12 @@ def test_report_pdf__title__set_in_the_lines_of_the_docx(report):
     cover = Document(io.BytesIO(report.docx)).paragraphs[0].text.split("\n")
     page = [squeeze(line) for line in report.text("-f", "1", "-l", "1").splitlines() if line.strip()]
     assert page[:len(cover)] == [squeeze(line) for line in cover]
+
+
+def test_report_pdf__signature__on_the_page_of_the_attachment_note_date_included(report):
+    """The date once stood alone at the top of a page, its unit at the bottom of the one before."""
+    note = WORDS[report.lang]["attachments"].split("\n")[0]
+    pages = [squeeze(page) for page in report.text().split("\f")]
+    page = next(p for p in pages if squeeze(note) in p)
+    signature = report.context["signature"]
+    assert squeeze(signature["unit"]) in page and squeeze(signature["date"]) in page

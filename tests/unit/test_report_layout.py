@@ -21,7 +21,7 @@ from tests.conftest import require
 from assessment.errors import ErrorCode, WenpingError
 from assessment.report import charts
 from assessment.report.charts import Degree, risk_matrix_png
-from assessment.report.templates.build_template import TEMPLATE, TEMPLATES, build
+from assessment.report.templates.build_template import CELL_MARGIN_PT, TEMPLATE, TEMPLATES, build
 
 
 def xml_parts(docx: bytes) -> dict[str, str]:
@@ -129,12 +129,11 @@ def header_lines(template_doc) -> list[tuple[str, float]]:
     found = []
     for table in template_doc.tables:
         for cell in table.rows[0].cells:
-            room = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) / 20 - 2 * CELL_MARGIN
+            room = int(cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) / 20 - 2 * CELL_MARGIN_PT
             found += [(line, room) for line in cell.text.split("\n")]
     return found
 
 
-CELL_MARGIN = 85 / 20  # points, left and right (the table style's tblCellMar)
 
 
 @pytest.fixture(scope="module")

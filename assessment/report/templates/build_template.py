@@ -27,10 +27,12 @@ HOW THE TEMPLATE IS FILLED
 template with it through docxtpl (Jinja inside the .docx):
 
 * fixed wording (headings, table headers, captions) is written here, per language, in ``WORDS``;
-* ``{{ name }}`` paragraphs take one pre-rendered string; ``{%p for text in … %}`` repeats a paragraph;
+* ``{{ name }}`` paragraphs take one pre-rendered string; ``{{ title.cover }}`` and ``{{ title.body }}`` the
+  title broken into lines (assessment/report/layout.py); ``{%p for text in … %}`` repeats a paragraph;
   ``{%p if … %}`` keeps a block only when there is something to say;
-* tables use style 稳评表格, a 表格表头 header row repeated on every page and a ``{%tr for row in … %}``
-  row loop; their caption (图表标题, "表5-1　…") stands above them, figure captions below;
+* tables use style 稳评表格, a 表格表头 header row repeated on every page and kept with the first row, and
+  a ``{%tr for row in … %}`` row loop; their caption (图表标题, "表5-1　…") stands above them, figure
+  captions below; a header breaks only where WORDS puts a "\\n";
 * charts are ``{{ charts.… }}`` placeholders in an 插图 paragraph, filled with ``docxtpl.InlineImage``.
 
 Only context data comes from users, never template text, and every value is escaped when it is written
@@ -71,6 +73,8 @@ LATIN = "Times New Roman"
 
 TABLE_STYLE = "稳评表格"
 TABLE_BORDER = 4  # eighths of a point: a plain 0.5 pt black rule
+CELL_MARGIN = 85  # twentieths of a point, left and right of a cell's text
+CELL_MARGIN_PT = CELL_MARGIN / 20
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,9 @@ STYLES = (
               keep_with_next=True),
     # "附件：1. 名称" two characters in, one blank line below the body; following lines align after
     # "附件：" (GB/T 9704 §7.3.3).
+    # It keeps with the signature below, so the signature never stands on a page without text (§7.3.5).
     TextStyle("附件说明", align=WD_ALIGN_PARAGRAPH.LEFT, first_line_indent=Pt(-48), left_indent=Pt(80),
-              space_before=LINE_PITCH),
+              space_before=LINE_PITCH, keep_with_next=True),
     # Signature and date without a seal: two characters in from the right, one blank line above (§7.3.5.2).
     TextStyle("落款", align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_indent=Pt(0), right_indent=TWO_CHARACTERS,
               character_spacing=0),
@@ -140,6 +145,7 @@ STYLES = (
 # typefaces to tell headings and titles from the body.
 # English words are wider than the columns made for Chinese: tables use 10 pt rather than 小四.
 ENGLISH_TABLE = {"size": Pt(10), "line": Pt(14)}
+TABLE_SIZE = {"zh": XIAOSI.pt, "en": ENGLISH_TABLE["size"].pt}  # points
 ENGLISH = {"文件标题": {"bold": True}, "封面标题": {"bold": True}, "封面长标题": {"bold": True}, "一级标题": {"bold": True},
            "二级标题": {"italic": True}, "附件标识": {"bold": True},
            "表格文字": ENGLISH_TABLE, "表格文字居中": ENGLISH_TABLE, "表格表头": ENGLISH_TABLE,
@@ -368,8 +374,8 @@ def _define_table_style(doc: DocumentObject) -> None:
         f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="WenpingTable">'
         f'<w:name w:val="{TABLE_STYLE}"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/><w:qFormat/>'
         f'<w:tblPr><w:jc w:val="center"/><w:tblBorders>{rules}</w:tblBorders>'
-        f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
-        f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
         f'<w:tcPr><w:vAlign w:val="center"/></w:tcPr></w:style>'
     ))
 
@@ -444,6 +450,7 @@ def _report_body(doc: DocumentObject, w: dict) -> None:
     doc.add_paragraph(w["attachments"], style="附件说明")
     signature = doc.add_paragraph("{{ signature.unit }}", style="落款")
     signature.paragraph_format.space_before = LINE_PITCH
+    signature.paragraph_format.keep_with_next = True  # the date under it, on the same page
     doc.add_paragraph("{{ signature.date }}", style="落款")
 
 
