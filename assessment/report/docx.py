@@ -108,7 +108,7 @@ def _charts(template: DocxTemplate, spec: dict[str, Any], lang: Lang) -> dict[st
                                      degrees=degrees)
         return _image(template, png)
 
-    tables = spec["stakeholders"]
+    tables = spec["stakeholders"]  # no groups, or no graph layer: "" leaves the map's slot out
     stakeholders = "" if tables is None or stakeholder_graph() is None else _image(
         template, _stakeholder_png(json.dumps(tables, ensure_ascii=False, sort_keys=True), lang))
     return {"matrix_before": draw(matrix["before"], after=False), "matrix_after": draw(matrix["after"], after=True),
@@ -118,7 +118,7 @@ def _charts(template: DocxTemplate, spec: dict[str, Any], lang: Lang) -> dict[st
 @functools.lru_cache(maxsize=32)
 def _stakeholder_png(tables: str, lang: Lang) -> bytes:
     """The map of these groups and relations (as JSON), drawn once per process: the same matter's report
-    in another format or after a reviewer's note has the same map. "" leaves the slot out."""
+    in another format or after a reviewer's note has the same map."""
     groups = json.loads(tables)
     return stakeholder_graph().stakeholder_png((groups["groups"], groups["relations"]), lang=lang)
 

@@ -48,7 +48,8 @@ def format_date(value: Any, lang: Lang, *, narrow: bool = False) -> str:
     if day is None:
         return str(value)
     if lang == "zh":
-        return f"{day.year}年{chr(10) if narrow else ''}{day.month}月{day.day}日"
+        line_break = "\n" if narrow else ""
+        return f"{day.year}年{line_break}{day.month}月{day.day}日"
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
