@@ -123,7 +123,9 @@ def _joint_cost(pieces: tuple[str, ...], stop: int) -> float:
     before, after = "".join(pieces[:stop]), pieces[stop]
     if after[0] in CLOSING or before[-1] in OPENING:
         return math.inf
-    if before[-1].isspace() or after[0].isspace() or before[-1] in CLOSING or after[0] in OPENING:
+    if after[0] in OPENING:  # a bracket mostly qualifies the word before it: "项目（一期）"
+        return MEDIUM
+    if before[-1].isspace() or after[0].isspace() or before[-1] in CLOSING:
         return STRONG
     if before.endswith(STRONG_ENDS):
         return STRONG
