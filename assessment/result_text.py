@@ -61,7 +61,7 @@ def _floors(assessment: Assessment, lang: Lang) -> list[str]:
     if not floors:
         return []
     stage = {"before": t("result.level_before", lang), "after": t("result.level_after", lang)}
-    return [f"{t('result.floors', lang)}{t('punct.colon', lang)}"] + [
+    return [f"{t('result.floors', lang)}{t('punct.colon', lang)}".rstrip()] + [
         f"  [{f.floor}] {stage[f.stage]} ≥ {t('level.' + f.min_level, lang)}{t('punct.colon', lang)}{f.because.get(lang)}"
         for f in floors
     ]
