@@ -994,7 +994,7 @@ _COUNTS = frozenset({"count_selected", "len", "count_rows", "count_if"})
 def _bounds(node: ast.expr) -> tuple[float, float]:
     """An interval holding every number `node` can give (unbounded where it reads answers)."""
     if isinstance(node, ast.Constant):
-        return (node.value, node.value) if _is_number(node.value) else _UNBOUNDED
+        return (_as_float(node.value),) * 2 if _is_number(node.value) else _UNBOUNDED
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         least, greatest = _bounds(node.operand)
         return (-greatest, -least) if isinstance(node.op, ast.USub) else (least, greatest)
@@ -1006,6 +1006,14 @@ def _bounds(node: ast.expr) -> tuple[float, float]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return _call_bounds(node.func.id, [_bounds(arg) for arg in node.args])
     return _UNBOUNDED
+
+
+def _as_float(number: float) -> float:
+    """An int of hundreds of digits is beyond any float: it counts as infinite here."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _arithmetic_bounds(op: ast.operator, left: tuple[float, float], right: tuple[float, float]) -> tuple[float, float]:

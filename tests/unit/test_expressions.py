@@ -706,6 +706,12 @@ def test_out_of_range__results_that_may_be_levels__not_found(source):
     assert out_of_range(parse(source), 1, 5) == []
 
 
+def test_out_of_range__constant_beyond_any_float__reported_not_a_crash():
+    big = "9" * 400
+    assert out_of_range(parse(f"{big} if ratio > 0 else 3"), 1, 5) == [(big, float("inf"), float("inf"))]
+    assert out_of_range(parse(f"min(ratio, 3) * {big} - {big}"), 1, 5) == []
+
+
 def test_out_of_range__interval__reported_with_the_snippet():
     assert out_of_range(parse("min(count, 0)"), 1, 5) == [("min(count, 0)", -float("inf"), 0)]
 
