@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,6 +25,7 @@ Nature = Literal["legality", "reasonableness", "feasibility", "controllability"]
 NATURES: tuple[Nature, ...] = ("legality", "reasonableness", "feasibility", "controllability")
 Stage = Literal["before", "after"]
 Decision = Literal["proceed", "proceed_with_conditions", "postpone", "do_not_proceed"]
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 
 class _Strict(BaseModel):

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from assessment.domain.ruleset import LEVELS  # noqa: F401  (pages take the levels from here)
+from assessment.domain.ruleset import DECISIONS, LEVELS  # noqa: F401  (pages take them from here)
 from assessment.storage.tables import Matter, MeasureFollowUp, Outcome, Review, Revision, Unit
 
 STATES = ("draft", "submitted", "in_review", "returned", "approved")
-DECISIONS = ("proceed", "proceed_with_conditions", "postpone", "do_not_proceed")
 OPEN_STATUSES = ("planned", "in_progress")  # a measure under follow-up that is still to be done
 
 
