@@ -20,6 +20,17 @@ def scorer():
     return RulesScorer()
 
 
+def _example_matter(world, scorer, *, submit: bool = False):
+    """The first example's answers and measures as a matter of sub_own's unit (submitted if asked)."""
+    doc = read_answer_file(EXAMPLES[0])
+    sub = world.who("sub_own")
+    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
+                                  measures=doc.measures)
+    if submit:
+        submissions.submit(world.db.uow(), sub, m.id, scorer)
+    return doc, m
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_submit__example_answers__stores_the_same_result_the_core_gives(world, scorer, example):
     doc = read_answer_file(example)
@@ -37,11 +48,8 @@ def test_submit__example_answers__stores_the_same_result_the_core_gives(world, s
 
 
 def test_approve__real_measures__become_follow_ups_with_unit_leader_and_deadline(world, scorer):
-    doc = read_answer_file(EXAMPLES[0])
-    sub, rev = world.who("sub_own"), world.who("rev_in")
-    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
-                                  measures=doc.measures)
-    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    doc, m = _example_matter(world, scorer, submit=True)
+    rev = world.who("rev_in")
     review.approve(world.db.uow(), rev, m.id, expected_version=world.version(m.id), decision="proceed_with_conditions")
     items = world.detail(m.id).followups
     assert len(items) == len(doc.measures)
@@ -51,11 +59,8 @@ def test_approve__real_measures__become_follow_ups_with_unit_leader_and_deadline
 
 
 def test_diff__resubmitted_with_more_opposition__names_the_changed_index_and_answer(world, scorer):
-    doc = read_answer_file(EXAMPLES[0])
+    doc, m = _example_matter(world, scorer, submit=True)
     sub, rev = world.who("sub_own"), world.who("rev_in")
-    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
-                                  measures=doc.measures)
-    submissions.submit(world.db.uow(), sub, m.id, scorer)
     review.return_for_revision(world.db.uow(), rev, m.id, expected_version=world.version(m.id), reason="请补充反对意见分析")
     more = {**submissions.jsonable(doc.answers), "opposition_rate": 0.4, "support_rate": 0.5}
     submissions.save_draft(world.db.uow(), sub, m.id, more)
@@ -68,11 +73,8 @@ def test_diff__resubmitted_with_more_opposition__names_the_changed_index_and_ans
 
 
 def test_approve__library_measure__follows_up_under_its_library_text(world, scorer):
-    doc = read_answer_file(EXAMPLES[0])
-    sub, rev = world.who("sub_own"), world.who("rev_in")
-    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
-                                  measures=doc.measures)
-    submissions.submit(world.db.uow(), sub, m.id, scorer)
+    doc, m = _example_matter(world, scorer, submit=True)
+    rev = world.who("rev_in")
     review.approve(world.db.uow(), rev, m.id, expected_version=world.version(m.id), decision="proceed")
     library = scorer.ruleset().measures[doc.measures[0]["measure"]]
     assert world.detail(m.id).followups[0].title == (doc.measures[0].get("text") or library.name.zh)
@@ -87,11 +89,8 @@ def _rehashed(document: dict) -> dict:
 
 
 def _exported_example(world, scorer) -> dict:
-    doc = read_answer_file(EXAMPLES[0])
-    sub = world.who("sub_own")
-    m = submissions.create_matter(world.db.uow(), sub, kind=doc.kind, title="示例", answers=doc.answers,
-                                  measures=doc.measures)
-    return bundle.export_bundle(world.db.uow(read_only=True), sub, m.id)
+    _, m = _example_matter(world, scorer)
+    return bundle.export_bundle(world.db.uow(read_only=True), world.who("sub_own"), m.id)
 
 
 def test_import_bundle__edited_to_an_unknown_kind__is_refused_and_nothing_is_imported(world, scorer):
