@@ -35,7 +35,7 @@ if goto_key in st.session_state:  # set by the submit page's "fix this section"
 if st.session_state.get(section_key) not in {s.id for s in shown}:
     st.session_state[section_key] = next((s.id for s in shown if s.status != "done"), shown[0].id)
 
-nav, body = st.columns([1, 3.4], gap="medium")
+nav, body = st.columns([1.25, 3.4], gap="medium")
 numbers = {s.id: n for n, s in enumerate(form.sections, start=1)}
 current = st.session_state[section_key]
 
@@ -46,10 +46,14 @@ def open_section(section_id: str) -> None:
 
 with nav:
     st.caption(ui.t("fill.sections"))
-    for s in shown:  # one line per section: its state as an icon, the open one framed
-        st.button(f"{STATUS_ICONS[s.status]} {numbers[s.id]}. {ui.text(s.title)}", key=f"{section_key}-{s.id}",
-                  type="secondary" if s.id == current else "tertiary", on_click=open_section, args=(s.id,),
-                  help=ui.t("fill.status." + s.status))
+    with st.container(gap="xxsmall", key="section-nav"):
+        # A list reads from the left: section titles that wrap stay left-aligned (buttons centre by default).
+        st.html("<style>.st-key-section-nav button, .st-key-section-nav button div {justify-content: flex-start;"
+                " text-align: left;}</style>")
+        for s in shown:  # one line per section: its state as an icon, the open one framed
+            st.button(f"{STATUS_ICONS[s.status]} {numbers[s.id]}. {ui.text(s.title)}", key=f"{section_key}-{s.id}",
+                      type="secondary" if s.id == current else "tertiary", on_click=open_section, args=(s.id,),
+                      help=ui.t("fill.status." + s.status), wrap=True)
     skipped = [s for s in form.sections if not s.relevant]
     if skipped:
         st.caption(ui.t("fill.skipped", sections=ui.listed(ui.text(s.title) for s in skipped)))
@@ -58,7 +62,7 @@ with nav:
 
 def save(section) -> None:
     """The save button's callback: runs before the page is drawn again, so one run shows the outcome."""
-    key_of = lambda name: widget_key(matter_id, form.revision, name)  # noqa: E731
+    key_of = lambda name: widget_key(matter_id, form.revision, name, ui.lang())  # noqa: E731
     after = ui.remember_problems(problems_key, app_queries.save_section, ui.uow(), ui.me(), matter_id, section.id,
                                  entered_answers(section, key_of), expected_version=form.matter.version)
     if after is None:
@@ -88,7 +92,7 @@ with body:
     if flash := st.session_state.pop(flash_key, None):
         st.success(flash, icon=":material/check_circle:")
     with st.form(f"form-{matter_id}-{section.id}"):
-        section_inputs(section, lambda name: widget_key(matter_id, form.revision, name),
+        section_inputs(section, lambda name: widget_key(matter_id, form.revision, name, ui.lang()),
                        show_required=st.session_state.get(saved_key) == section.id)
         st.form_submit_button(ui.t("fill.save"), type="primary", disabled=not form.editable,
                               key=f"save-{matter_id}-{section.id}", on_click=save, args=(section,))

@@ -44,13 +44,7 @@ table = pd.DataFrame([{
 } for r in listed])
 overdue_style = table.style.map(lambda text: "color: #c62828; font-weight: 600" if text else "", subset=[flag])
 picked = st.dataframe(overdue_style, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="followup-table", column_config={
-                          flag: st.column_config.Column(width=56), deadline: st.column_config.Column(width=96),
-                          state: st.column_config.Column(width=72),
-                          ui.t("result.measures"): st.column_config.Column(width=280),
-                          ui.t("list.title"): st.column_config.Column(width=220),
-                          ui.t("result.measure.unit"): st.column_config.Column(width=150),
-                          ui.t("result.measure.leader"): st.column_config.Column(width=110)})
+                      key="followup-table", column_config=ui.fitted_columns(table, wide=ui.t("result.measures"), wide_px=240))
 if not picked.selection.rows:
     st.caption(ui.t("followup.pick_hint"))
     st.stop()

@@ -43,7 +43,7 @@ table = pd.DataFrame([{
     ui.t("list.decision"): ui.t("decision." + m.decision) if m.decision else "-",
 } for m in page.items])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="home-table", column_config=ui.list_columns())
+                      key="home-table", column_config=ui.fitted_columns(table, wide=ui.t("list.title")))
 ui.pager("home-page", page.total, PAGE_SIZE)
 
 rows = picked.selection.rows

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import ui
-from app_pages.result_panels import counted_text, levels, measure_labels, measures_table, responsibility
+from app_pages.result_panels import counted_text, levels, measure_labels, responsibility
 from assessment.services import app_queries
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -114,22 +114,22 @@ if current:
         "measure": app_queries.measure_name(m, ui.lang()),
         "factors": aimed_at(m),
         "unit": m.get("unit") or "", "leader": m.get("leader") or "", "deadline": str(m.get("deadline") or ""),
-        "counted": status.get(n, "-"),
-        "supporting_units": m.get("supporting_units") or "", "remove": False,
+        "counted": status.get(n, "-"), "remove": False,
+        "supporting_units": m.get("supporting_units") or "",
     } for n, m in enumerate(current, start=1)]
     table_key = f"measure-table-{matter_id}-{view.matter.version}"  # a new table after each save
     with st.form(f"measures-{matter_id}"):
         st.data_editor(pd.DataFrame(rows), hide_index=True, width="stretch", key=table_key, placeholder="",
                        disabled=["measure", "factors", "counted"] if editable else True, column_config={
-                           "measure": st.column_config.TextColumn(ui.t("result.measures"), width=220),
-                           "factors": st.column_config.TextColumn(ui.t("measures.factors"), width=140),
+                           "measure": st.column_config.TextColumn(ui.t("result.measures"), width=200),
+                           "factors": st.column_config.TextColumn(ui.t("measures.factors"), width=120),
                            "unit": st.column_config.TextColumn(ui.t("result.measure.unit") + " *", max_chars=200,
-                                                               width=140),
+                                                               width=130),
                            "leader": st.column_config.TextColumn(ui.t("result.measure.leader") + " *", max_chars=100,
                                                                  width=110),
-                           "deadline": st.column_config.TextColumn(ui.t("result.measure.deadline") + " *", width=104,
+                           "deadline": st.column_config.TextColumn(ui.t("result.measure.deadline") + " *", width=96,
                                                                    validate=DATE_PATTERN, help="YYYY-MM-DD"),
-                           "counted": st.column_config.TextColumn(ui.t("result.measure.counted"), width=200),
+                           "counted": st.column_config.TextColumn(ui.t("result.measure.counted"), width=130),
                            "supporting_units": st.column_config.TextColumn(ui.t("measures.supporting"), max_chars=300,
                                                                            width=120),
                            "remove": st.column_config.CheckboxColumn(ui.t("measures.remove"), width=56),
@@ -177,7 +177,5 @@ if editable:
             st.form_submit_button(ui.t("measures.add"), key="own-add", on_click=add, args=(own_measure, OWN_FORM))
     st.caption(ui.t("measures.required_note"))
 
-if view.assessment is not None:
-    measures_table(view.assessment)
 responsibility(view)
 ui.link("app_pages/submit.py", ui.t("measures.next"), matter_id, icon=":material/arrow_forward:")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import colon, lang, paren, plain, problem_text, t, text
+from app_pages.ui import colon, lang, paren, plain, problem_text, t, text, text_px
 from assessment.domain.questionnaire import Question
 from assessment.errors import ErrorCode
 from assessment.services.app_queries import QuestionView, SectionView, answer_text
@@ -18,8 +17,10 @@ from assessment.services.app_queries import QuestionView, SectionView, answer_te
 SHORT_CHOICE_LIST = 4  # up to this many choices show as radio buttons, more as a drop-down
 
 
-def widget_key(matter_id: int | str, revision: int, name: str) -> str:
-    return f"q-{matter_id}-{revision}-{name}"
+def widget_key(matter_id: int | str, revision: int, name: str, lang: str) -> str:
+    """A question's widget. The language is part of it: a choice widget holds its option as shown, so after a
+    switch of language it would show nothing chosen (and save nothing); new widgets start from the draft."""
+    return f"q-{lang}-{matter_id}-{revision}-{name}"
 
 
 def section_inputs(section: SectionView, key_of, *, show_required: bool) -> dict[str, Any]:
@@ -146,8 +147,10 @@ def _table(view: QuestionView, key: str, label: str, hint: str | None) -> list[d
     st.markdown(label)
     if hint:
         st.caption(hint)
-    edited = st.data_editor(_frame(view), key=key, num_rows="dynamic", hide_index=True, width="stretch",
-                            placeholder="", column_config={c.name: _column(c, view) for c in columns})
+    # As wide as its columns (column_width), up to the form's width: a narrow table is not stretched out.
+    edited = st.data_editor(_frame(view), key=key, num_rows="dynamic", hide_index=True, width="content",
+                            placeholder="", column_order=column_order(columns),
+                            column_config={c.name: _column(c, view) for c in columns})
     for note in view.notes:
         st.warning(text(note), icon=":material/link_off:")
     return _answer_rows(edited.to_dict("records"), columns)
@@ -184,7 +187,7 @@ def _dtype(column: Question) -> str:
 def _column(column: Question, view: QuestionView):
     label = text(column.label) + (" *" if column.required is True else "")
     hint = text(column.hint) or None
-    width = _column_width(column, label)
+    width = column_width(column, label)
     if column.name in view.column_names:  # names another table's rows: pick one of those saved
         typed = [r.get(column.name) for r in view.value or [] if isinstance(r, dict) and r.get(column.name)]
         names = list(dict.fromkeys([*view.column_names[column.name], *typed]))
@@ -204,9 +207,20 @@ def _column(column: Question, view: QuestionView):
 LONG_TEXT = 200  # characters: a text column allowed more than this gets the room of a sentence
 
 
-def _column_width(column: Question, label: str) -> int:
+def column_order(columns: list[Question]) -> list[str]:
+    """Required columns first, then long text (a group's demands), then the rest, each in the rule set's order:
+    what must be filled in and what needs room are on screen before the table scrolls sideways."""
+    def rank(column: Question) -> int:
+        if column.required is True:
+            return 0
+        return 1 if column.type == "text" and (column.max_length or 0) > LONG_TEXT else 2
+
+    return [c.name for c in sorted(columns, key=rank)]  # sorted() keeps the order within a rank
+
+
+def column_width(column: Question, label: str) -> int:
     """Pixels: room for the label (CJK characters are about twice as wide) and for a typical value."""
-    label_px = sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in label) + 36
+    label_px = text_px(label) + 36
     if column.type in _NUMERIC or column.type == "yes_no":
         value_px = 72
     elif column.type in ("single_choice", "multiple_choice"):

@@ -44,13 +44,13 @@ table = pd.DataFrame([{
     ui.t("list.title"): m.title,
     ui.t("list.state"): ui.state_text(m.state),
     ui.t("list.level"): ui.t("level." + m.level) if m.level else "-",
-    ui.t("list.revision"): m.current_revision,
     ui.t("list.submitted_at"): ui.when(m.submitted_at),
     ui.t("list.unit"): m.unit_name,
     ui.t("list.kind"): ui.text(kinds.get(m.kind)) or m.kind,
+    ui.t("list.revision"): m.current_revision,
 } for m in page.items])
 picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                      key="queue-table", column_config=ui.list_columns(**{"list.submitted_at": 128}))
+                      key="queue-table", column_config=ui.fitted_columns(table, wide=ui.t("list.title")))
 ui.pager("queue-page", page.total, PAGE_SIZE)
 if picked.selection.rows:
     matter = page.items[picked.selection.rows[0]]

@@ -149,7 +149,7 @@ def matrix_chart(matrix: MatrixView, factors: tuple[FactorResult, ...], *, resid
     colour = alt.Color("degree:N", title=ui.t("result.factor.degree"),
                        scale=alt.Scale(domain=[degree_label[d] for d, _, _ in matrix.degrees],
                                        range=[colour for _, _, colour in matrix.degrees]),
-                       legend=alt.Legend(orient="bottom"))
+                       legend=alt.Legend(orient="bottom", columns=3))  # wraps, so that no degree is cut off
     grid = alt.Chart(cells).mark_rect(stroke="white", strokeWidth=2).encode(x=x, y=y, color=colour,
                                                                           tooltip=["P", "C", "degree"])
     labels = alt.Chart(points).mark_text(fontWeight="bold", fontSize=11, lineBreak="\n").encode(x=x, y=y, text="label:N")
@@ -203,7 +203,7 @@ def model_opinion(result: Assessment) -> None:
         return
     if opinion.trained_on_simulated_data:
         st.warning(f"**{ui.t('result.model.simulated')}** {ui.plain(ui.text(opinion.caveat))}", icon=":material/science:")
-    probability, level, version = st.columns(3)
+    probability, level, version = st.columns([2, 1, 1])
     with probability:
         st.caption(ui.t("result.model.probability"))
         st.markdown(f"### {opinion.probability:.1%}")

@@ -5,6 +5,7 @@ everything else goes through assessment.services."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Mapping
@@ -289,17 +290,16 @@ def when(moment: datetime | date | None, *, with_time: bool = True) -> str:
     return moment.isoformat()
 
 
-LIST_WIDTHS = {  # pixels: the columns of the matter lists, so that the key ones fit a laptop screen
-    "#": 44, "list.title": 260, "list.state": 64, "list.level": 72, "list.unit": 176, "list.kind": 104,
-    "list.submitted_at": 96, "list.revision": 48, "list.measures_due": 96, "list.decision": 112,
-}
+def text_px(value: Any) -> int:
+    """About how many pixels a table cell's text takes: CJK characters are about twice as wide as Latin ones."""
+    return sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in str(value))
 
 
-def list_columns(**overrides: int) -> dict[str, Any]:
-    """Column settings for a matter list (a table with the LIST_WIDTHS columns it has); the title stays in view."""
-    widths = {**LIST_WIDTHS, **overrides}
-    return {(key if key == "#" else t(key)): st.column_config.Column(width=width, pinned=key in ("#", "list.title") or None)
-            for key, width in widths.items()}
+def fitted_columns(frame: pd.DataFrame, *, wide: str, wide_px: int = 260, limit: int = 160) -> dict[str, Any]:
+    """Column widths that fit each column's header and values (up to `limit` pixels), in any language, so that
+    the columns that matter stay on screen; the `wide` one (the matter's title, say) gets `wide_px`."""
+    fitted = {column: min(limit, max(text_px(v) for v in [column, *frame[column]]) + 24) for column in frame.columns}
+    return {column: st.column_config.Column(width=wide_px if column == wide else px) for column, px in fitted.items()}
 
 
 def plain(value: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from app_pages.questions import widget_key  # noqa: E402
 from assessment.loader import load_ruleset  # noqa: E402
 from assessment.services import admin, submissions  # noqa: E402
 from assessment.services.permissions import SYSTEM  # noqa: E402
@@ -53,17 +54,17 @@ def rerun_times(url: str, runs: int) -> tuple[list[float], list[float]]:
     at.query_params["matter"] = str(matter)
     at.switch_page("app_pages/fill.py")
     at.run()
-    at.radio(key=f"section-{matter}").set_value(SECTION).run()
+    at.button(key=f"section-{matter}-{SECTION}").click().run()
     plain, saves = [], []
     for n in range(runs + 1):
         started = time.perf_counter()
         at.run()
         plain.append(time.perf_counter() - started)
-        at.number_input(key=f"q-{matter}-1-transition_months").set_value(24 + n % 6)
+        at.number_input(key=widget_key(matter, 1, "transition_months", "zh")).set_value(24 + n % 6)
         started = time.perf_counter()
         at.button(key=f"save-{matter}-{SECTION}").click().run()
         saves.append(time.perf_counter() - started)
-        assert at.radio(key=f"section-{matter}").value == SECTION and not at.exception
+        assert at.session_state[f"section-{matter}"] == SECTION and not at.exception
     database.dispose()
     print(f"  section {SECTION}: {size} questions")
     return plain[1:], saves[1:]  # the first run warms the caches
@@ -115,7 +116,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wenping-bench-") as tmp:
         folder = Path(tmp)
         url = demo_database(folder)
-        os.environ.update(WENPING_DATABASE_URL=url, WENPING_MODEL_DIR=str(folder / "models"))
+        os.environ.update(WENPING_DATABASE_URL=url, WENPING_MODEL_DIR=str(folder / "models"),
+                          WENPING_CACHE_DIR=str(folder / "cache"))
         os.chdir(ROOT)  # AppTest reads .streamlit/config.toml from here, as the server does
         plain, saves = rerun_times(url, args.runs)
         print(_line("fill page, rerun", plain))

@@ -53,7 +53,7 @@ def ruleset_status(actor: Principal, rules_dir: Path | str | None = None) -> Rul
 class ModelStatus:
     version: str | None  # None: no model trained yet
     title: str  # the card's heading
-    card_markdown: str  # the card below its heading, its sections as small headings (it sits inside a page)
+    card_markdown: str  # the card below its heading, its section headings in bold (it sits inside a page)
     caveat: I18nText | None
 
 
@@ -67,7 +67,8 @@ def model_status(actor: Principal, lang: str = "zh") -> ModelStatus:
         return ModelStatus(None, "", "", None)
     manifest = read_manifest(None, version)
     heading, _, body = render_card(manifest.card, version, manifest.libraries, lang).partition("\n")
-    body = "\n".join("#### " + line[3:] if line.startswith("## ") else line for line in body.splitlines())
+    body = "\n".join(f"**{line[3:]}**" if line.startswith("## ") else line for line in body.splitlines()
+                     if not line.startswith("> "))  # the caveat: the page shows it above the card
     return ModelStatus(version, heading.lstrip("# "), body, manifest.card.caveat())
 
 

@@ -27,7 +27,7 @@ def _save(at, matter: int, section: str):
 
 def test_section__a_value_against_a_constraint__shows_the_error_at_that_question_and_keeps_every_answer(app_db):
     at, matter, rev = _on_section(app_db, "population")
-    key = lambda name: widget_key(matter, rev, name)  # noqa: E731
+    key = lambda name: widget_key(matter, rev, name, "zh")  # noqa: E731
     at.number_input(key=key("households_affected")).set_value(500)
     at.number_input(key=key("people_affected")).set_value(20)  # fewer people than households
     at = _save(at, matter, "population")
@@ -43,7 +43,7 @@ def test_section__a_value_against_a_constraint__shows_the_error_at_that_question
 
 def test_section__good_answers__are_saved_and_the_next_unfinished_section_opens(app_db):
     at, matter, rev = _on_section(app_db, "population")
-    at.number_input(key=widget_key(matter, rev, "people_affected")).set_value(1400)
+    at.number_input(key=widget_key(matter, rev, "people_affected", "zh")).set_value(1400)
     at = _save(at, matter, "population")
     assert detail(app_db, matter).current.answers["people_affected"] == 1400
     assert not codes(at)
@@ -52,7 +52,7 @@ def test_section__good_answers__are_saved_and_the_next_unfinished_section_opens(
 
 def test_section__an_answer_that_makes_a_question_apply__shows_that_question(app_db):
     at, matter, rev = _on_section(app_db, "population")
-    key = lambda name: widget_key(matter, rev, name)  # noqa: E731
+    key = lambda name: widget_key(matter, rev, name, "zh")  # noqa: E731
     at.number_input(key=key("vulnerable_households")).set_value(0)
     at = _save(at, matter, "population")
     assert key("vulnerable_support") not in [getattr(e, "key", None) for e in leaves(at.main)]
@@ -156,3 +156,4 @@ def test_fill__section_list__marks_each_section_with_its_state_not_a_radio(app_d
     assert not at.radio
     assert at.button(key=f"section-{matter}-stakeholders").label.startswith(":red[:material/error:]")
     assert at.button(key=f"section-{matter}-matter").label.startswith(":green[:material/check_circle:]")
+

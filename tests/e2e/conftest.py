@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 
 from tests.conftest import require
-from tests.e2e.driver import app_server, chromium_missing, clear_screenshots, demo_database, launch
+from tests.e2e.driver import app_server, chromium_missing, clear_screenshots, demo_database, launch, trained_model
 
 
 @pytest.fixture(scope="session")
@@ -15,6 +15,7 @@ def base_url(tmp_path_factory) -> Iterator[str]:
     require("chromium", chromium_missing())
     folder = tmp_path_factory.mktemp("e2e")
     clear_screenshots()
+    trained_model(folder)  # so that results carry the model's opinion with its "trained on simulated data" label
     with app_server(demo_database(folder), folder) as base:
         yield base
 

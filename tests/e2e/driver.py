@@ -18,8 +18,9 @@ from typing import Any, Iterator
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from app_pages.questions import column_order, column_width, widget_key
 from assessment.domain.ruleset import Kind
-from assessment.services import demo
+from assessment.services import app_queries, demo
 from assessment.services.scoring import RulesScorer
 from assessment.storage.migrate import upgrade
 from assessment.storage.uow import Database
@@ -52,11 +53,26 @@ def demo_database(folder: Path) -> str:
     return url
 
 
+def trained_model(folder: Path) -> Path:
+    """`wenping model train` (on the simulated reference data) into `folder`/models; gives that folder."""
+    from click.testing import CliRunner
+
+    from assessment.cli import main
+
+    models = folder / "models"
+    result = CliRunner().invoke(main, ["model", "train"], env={"WENPING_MODEL_DIR": str(models)},
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return models
+
+
 @contextmanager
 def app_server(url: str, folder: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port over the database at `url`; yields the base address."""
+    """`streamlit run app.py` on a free port over the database at `url`, with the learned model in `folder`/models
+    if one was trained there and every cache in `folder`; yields the base address."""
     port = free_port()
-    env = {**os.environ, "WENPING_DATABASE_URL": url, "WENPING_MODEL_DIR": str(folder / "models")}
+    env = {**os.environ, "WENPING_DATABASE_URL": url, "WENPING_MODEL_DIR": str(folder / "models"),
+           "WENPING_CACHE_DIR": str(folder / "cache")}
     env.pop("WENPING_DEMO", None)
     log = open(folder / "streamlit.log", "w")
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
@@ -215,29 +231,77 @@ def pick(page, key: str, option: str | None = None) -> None:
 FILLABLE = frozenset({"integer", "number", "money", "percent", "text", "date", "yes_no", "single_choice",
                       "multiple_choice"})
 PROGRESS = re.compile(r"(\d+) / (\d+)")
+# Streamlit 1.67's data editor (a canvas grid): the row-marker column, the header and each row, in pixels.
+ROW_MARKER, HEADER, ROW = 33, 35, 34
+PICKED = {(app_queries.RELATIONS, end) for end in app_queries.RELATION_ENDS}  # text picked from the saved groups
+
+
+def open_section(page, matter_id: int, section_id: str) -> None:
+    button = page.locator(f".st-key-section-{matter_id}-{section_id} button").first
+    if button.get_attribute("kind") != "secondary":  # the open section's button is framed
+        rerun(page, button.click)
+
+
+def fill_table(page, key: str, kind: Kind, name: str, rows: list[dict[str, Any]]) -> None:
+    """Type rows into a table question's data editor cell by cell, as a user does: click the cell, type,
+    Enter (in a choice cell the typed label filters its list, Enter picks). Columns are laid out as
+    the fill page lays them out (questions.column_order and column_width); cells beyond the editor's
+    visible width (optional columns) are left empty."""
+    columns = {c.name: c for c in kind.question(name).question.columns or ()}
+    grid = page.locator(f".st-key-{key} [data-testid=stDataFrameResizable]")
+    for i, row in enumerate(rows):
+        left = ROW_MARKER
+        for column in (columns[n] for n in column_order(list(columns.values()))):
+            width = column_width(column, column.label.zh + (" *" if column.required is True else ""))
+            box = grid.bounding_box()
+            if row.get(column.name) is not None and left + width / 2 < box["width"]:
+                x, y = box["x"] + left + width / 2, box["y"] + HEADER + ROW * i + ROW / 2
+                value = str(row[column.name])
+                if column.type in ("single_choice", "multiple_choice") or (name, column.name) in PICKED:
+                    page.mouse.dblclick(x, y)  # opens the cell's list (on the last, empty row too)
+                    page.wait_for_timeout(250)
+                    page.keyboard.insert_text({c.name: c.label.zh for c in kind.choices_of(column)}.get(value, value))
+                else:
+                    page.mouse.click(x, y)
+                    page.wait_for_timeout(250)
+                    page.keyboard.type(value[0])  # a key opens the cell's editor with it
+                    page.wait_for_timeout(200)
+                    page.keyboard.insert_text(value[1:])  # the rest as an input method gives it ("、" is no key)
+                page.wait_for_timeout(150)
+                page.keyboard.press("Enter")
+                page.wait_for_timeout(100)
+            left += width
+    page.wait_for_timeout(500)  # the last edit reaches the widget's state before the form is submitted
 
 
 def fill_questionnaire(page, matter_id: int, revision: int, kind: Kind, answers: dict[str, Any],
                        on_section=None) -> None:
     """Go through every section that applies, answer each question shown that `answers` has and save; a
-    question that comes to apply after a save is answered in the next round. `on_section(page, id)` runs
-    after each section is saved."""
-    for number, section in enumerate(kind.sections, start=1):
-        option = page.locator(f".st-key-section-{matter_id} label").filter(has_text=f"{number}. {section.title.zh}")
-        if not option.count():
+    question that comes to apply after a save is answered in the next round; tables are typed one by one,
+    each saved before the next (a relation names groups saved in the table before it). `on_section(page,
+    id)` runs after each section is saved."""
+    for section in kind.sections:
+        if not page.locator(f".st-key-section-{matter_id}-{section.id}").count():
             continue  # the section does not apply
-        if not page.get_by_role("heading", name=f"{number}. {section.title.zh}").count():
-            rerun(page, option.click)
+        open_section(page, matter_id, section.id)
         entered: set[str] = set()
+        key = lambda name: widget_key(matter_id, revision, name, "zh")  # noqa: E731
+        save = page.locator(f".st-key-save-{matter_id}-{section.id} button")
         while shown := [q.name for q in section.questions if q.type in FILLABLE and q.name in answers
-                        and q.name not in entered
-                        and page.locator(f".st-key-q-{matter_id}-{revision}-{q.name}").count()]:
+                        and q.name not in entered and page.locator(f".st-key-{key(q.name)}").count()]:
             for name in shown:
-                fill_question(page, f"q-{matter_id}-{revision}-{name}", kind, name, answers[name])
+                fill_question(page, key(name), kind, name, answers[name])
                 entered.add(name)
-            rerun(page, page.locator(f".st-key-save-{matter_id}-{section.id} button").click)
-            if on_section:
-                on_section(page, section.id)
+            rerun(page, save.click)
+        for table in [q.name for q in section.questions if q.type == "table" and answers.get(q.name)]:
+            open_section(page, matter_id, section.id)  # a save that completes the section moves on to the next
+            fill_table(page, key(table), kind, table, answers[table])
+            rerun(page, save.click)
+            if page.locator('[data-testid="stAlertContentError"]').count():
+                shot(page, f"fill-table-{table}")
+                raise AssertionError(f"{table}: problems after typing its rows")
+        if on_section:
+            on_section(page, section.id)
     done, total = map(int, PROGRESS.search(page.locator("[data-testid=\"stProgress\"]").inner_text()).groups())
     if done != total:
         shot(page, "fill-incomplete")
