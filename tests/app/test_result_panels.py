@@ -96,16 +96,6 @@ def test_measures__library_options__are_named_without_their_ids(app_db):
     assert not any(label.startswith("M-") for label in at.selectbox(key="library-pick").options)
 
 
-def test_measures__own_measure_without_factors__is_not_added_and_says_why(app_db):
-    matter = matter_of(app_db, "land_expropriation", "draft")
-    before = len(detail(app_db, matter).current.measures)
-    at = no_crash(open_page("app_pages/measures.py", who(app_db, DEPARTMENT), matter=matter))
-    at.text_area(key="own-text").input("设立现场接访点")
-    at = no_crash(at.button(key="own-add").click().run())
-    assert len(detail(app_db, matter).current.measures) == before
-    assert t("measures.factors_first", "zh") in [w.value for w in at.warning]
-
-
 def test_review__comment__is_sent_and_the_box_is_empty_again(app_db):
     matter = matter_of(app_db, "land_expropriation", "submitted")
     at = no_crash(open_page("app_pages/review.py", who(app_db, REVIEWER), matter=matter))

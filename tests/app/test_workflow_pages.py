@@ -64,15 +64,20 @@ def test_measures__library_measure_added__is_saved_with_its_responsibility(app_d
     assert at.text_input(key="library-leader").value == ""  # the add form is empty again
 
 
-def test_measures__own_measure_without_text__is_not_added_and_says_why(app_db):
+@pytest.mark.parametrize("typed, missing", [
+    ({"own-leader": "张敏"}, "measures.text_first"),  # no words
+    ({"own-text": "设立现场接访点", "own-leader": "张敏"}, "measures.factors_first"),  # no factor it addresses
+])
+def test_measures__own_measure_missing_what_it_needs__is_not_added_and_says_why(app_db, typed, missing):
     matter = matter_of(app_db, "land_expropriation", "draft")
     before = len(detail(app_db, matter).current.measures)
     at = no_crash(open_page("app_pages/measures.py", who(app_db, DEPARTMENT), matter=matter))
-    at.text_input(key="own-leader").input("张敏")
+    for key, words in typed.items():
+        (at.text_area if key == "own-text" else at.text_input)(key=key).input(words)
     at = no_crash(at.button(key="own-add").click().run())
     assert len(detail(app_db, matter).current.measures) == before
-    assert t("measures.text_first", "zh") in [w.value for w in at.warning]
-    assert at.text_input(key="own-leader").value == "张敏"
+    assert t(missing, "zh") in [w.value for w in at.warning]
+    assert at.text_input(key="own-leader").value == "张敏"  # what was typed stays
 
 
 def test_submit__complete_draft__is_submitted_and_the_result_shown(app_db):
