@@ -7,8 +7,7 @@ import streamlit as st
 
 from app_pages import ui
 from assessment.errors import WenpingError
-from assessment.services import admin, auth
-from assessment.services import demo
+from assessment.services import admin, auth, demo
 from assessment.services.permissions import Principal
 
 LANGUAGES = {"zh": "中文", "en": "English"}

@@ -6,8 +6,8 @@ import streamlit as st
 
 from app_pages import ui
 from assessment.services import app_queries, submissions
-from assessment.services.views import STATES
 from assessment.services.runtime import QueueFilter
+from assessment.services.views import STATES
 
 PAGE_SIZE = 20
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from app_pages import ui
 from assessment.services import admin, app_queries, review
-from assessment.services.views import LEVELS
 from assessment.services.runtime import QueueFilter
+from assessment.services.views import LEVELS
 
 PAGE_SIZE = 20
 

@@ -4,7 +4,6 @@ everything else goes through assessment.services."""
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -17,7 +16,7 @@ from assessment.domain.i18n_text import I18nText
 from assessment.errors import Problem, WenpingError
 from assessment.i18n import t as catalog_text
 from assessment.services import app_queries, runtime, submissions
-from assessment.services.permissions import Principal
+from assessment.services.permissions import ROLES, Principal
 from assessment.services.runtime import LOCAL_TZ, QueueFilter
 
 LEVEL_COLOURS = {"low": "green", "medium": "orange", "high": "red"}  # badge colours (Streamlit's names)
@@ -89,8 +88,7 @@ class PageSpec:
     group: str  # catalog key of its navigation section
 
 
-ROLE_NAMES = ("submitter", "reviewer", "admin")
-ALL = frozenset(ROLE_NAMES)
+ALL = frozenset(ROLES)
 FILLERS = frozenset({"submitter", "admin"})
 REVIEWERS = frozenset({"reviewer", "admin"})
 PAGES = (
@@ -139,7 +137,7 @@ def menu(pages: dict[str, st.Page], role: str) -> None:
 
 def not_for_role(spec: PageSpec, pages: dict[str, st.Page]) -> None:
     """A page the user's role does not have (typed or bookmarked): say so, and offer the home page."""
-    roles = listed(t("role." + r) for r in ROLE_NAMES if r in spec.roles)
+    roles = listed(t("role." + r) for r in ROLES if r in spec.roles)
     st.warning(t("nav.not_for_role", page=t(spec.title), roles=roles, role=t("role." + me().role)),
                icon=":material/block:")
     home = pages[PAGES[0].path]
@@ -168,7 +166,7 @@ def problem_text(problem: Problem, *, with_place: bool = True, labels: Mapping[s
     field name → label); other places as the problem gives them (file, line, id), unless `with_place` is off
     (the problem is drawn at its question)."""
     params = dict(problem.params)
-    if params.get("role") in ROLE_NAMES:
+    if params.get("role") in ROLES:
         params["role"] = t("role." + params["role"])
     body = problem.code.text(lang(), **params)
     where = problem.where

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from assessment.domain.answers import ValidatedAnswers, validate_answers
 from assessment import graph
+from assessment.domain.answers import ValidatedAnswers, validate_answers
 from assessment.domain.i18n_text import I18nText, Lang
 from assessment.domain.measures import validate_measures
 from assessment.domain.questionnaire import Choice, Question
