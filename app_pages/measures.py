@@ -132,7 +132,7 @@ if current:
                            "counted": st.column_config.TextColumn(ui.t("result.measure.counted"), width=130),
                            "supporting_units": st.column_config.TextColumn(ui.t("measures.supporting"), max_chars=300,
                                                                            width=120),
-                           "remove": st.column_config.CheckboxColumn(ui.t("measures.remove"), width=56),
+                           "remove": st.column_config.CheckboxColumn(ui.t("measures.remove"), width=72),
                        })
         st.form_submit_button(ui.t("measures.save"), type="primary", disabled=not editable, key="measures-save",
                               on_click=lambda: save_table(st.session_state.get(table_key) or {}, rows))
