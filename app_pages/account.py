@@ -31,7 +31,7 @@ def oidc_configured() -> bool:
 def signed_in() -> Principal | None:
     """The principal of this session: from the local login, or from the OIDC identity's account."""
     if ui.principal() is not None:
-        return ui.principal()
+        return _as_it_is_now(ui.principal())
     if not (oidc_configured() and st.user.get("is_logged_in", False)):
         return None
     email = str(st.user.get("email", ""))
@@ -43,6 +43,19 @@ def signed_in() -> Principal | None:
         st.stop()
     st.session_state["principal"] = who
     return who
+
+
+def _as_it_is_now(who: Principal) -> Principal | None:
+    """The account's role, unit and disabled flag as they are now, not as they were at login: an admin's
+    change takes effect on the user's next click."""
+    try:
+        current = admin.principal_for(ui.read(), who.username)
+    except WenpingError as error:  # disabled since, or gone
+        st.session_state.pop("principal", None)
+        ui.show_problems(error.problems)
+        return None
+    st.session_state["principal"] = current
+    return current
 
 
 def login_form() -> None:

@@ -13,7 +13,7 @@ st.title(ui.t("page.review"))
 matter_id = ui.chosen_matter(states=("submitted", "in_review", "returned", "approved"))
 if matter_id is None:
     st.stop()
-detail = ui.call(app_queries.matter_detail, ui.read(), me, matter_id)
+detail = ui.call(submissions.get_matter, ui.read(), me, matter_id)
 if detail is None:
     st.stop()
 frozen = [r for r in detail.revisions if r.result is not None]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import ui
-from assessment.services import app_queries, followup
+from assessment.services import followup, submissions
 
 me = ui.me()
 st.title(ui.t("page.tracking"))
@@ -14,7 +14,7 @@ st.caption(ui.t("tracking.intro"))
 matter_id = ui.chosen_matter(states=followup.DECIDED)
 if matter_id is None:
     st.stop()
-detail = ui.call(app_queries.matter_detail, ui.read(), me, matter_id)
+detail = ui.call(submissions.get_matter, ui.read(), me, matter_id)
 if detail is None:
     st.stop()
 ui.matter_header(detail.summary)

@@ -215,7 +215,7 @@ def questionnaire_form(uow: UnitOfWork, actor: Principal, matter_id: int, *,
     editable = detail.summary.state in EDITABLE_STATES and detail.current.state == "draft"
     returns = [r.comment for r in detail.reviews if r.action == "return"]
     reason = returns[-1] if returns and detail.summary.state == "returned" else None
-    return FormView(_titled(kind, detail), kind.title, detail.current.number, editable, sections, others, reason)
+    return FormView(detail.summary, kind.title, detail.current.number, editable, sections, others, reason)
 
 
 def _section_view(kind: Kind, section, raw: Mapping[str, Any], validated: ValidatedAnswers,
@@ -366,7 +366,7 @@ def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: 
     analysis = _stakeholder_analysis(table, rev.answers)
     labels = _graph_labels(kind, lang)
     return ResultView(
-        matter=_titled(kind, detail), revision=rev, assessment=assessment, provisional=provisional, missing=missing,
+        matter=detail.summary, revision=rev, assessment=assessment, provisional=provisional, missing=missing,
         problems=problems, matrix=_matrix_view(ruleset), stakeholders=table,
         stakeholder_dot=graph.stakeholder_dot(analysis, lang=lang, labels=labels) if analysis and analysis.groups
         else None,
@@ -379,20 +379,6 @@ def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: 
         measure_rows=_measure_rows(rev.measures, problems, assessment),
         history=_history(uow, actor, matter_id, detail),
     )
-
-
-def _titled(kind: Kind, detail: MatterDetail) -> MatterSummary:
-    """The summary titled by the matter's name as its current revision gives it (the stored title is the
-    name the matter was created with)."""
-    name = detail.current.answers.get(kind.sections[0].questions[0].name)
-    return replace(detail.summary, title=name.strip()) if isinstance(name, str) and name.strip() else detail.summary
-
-
-def matter_detail(uow: UnitOfWork, actor: Principal, matter_id: int, *,
-                  rules_dir: Path | str | None = None) -> MatterDetail:
-    """submissions.get_matter, titled by the matter's current name."""
-    detail = submissions.get_matter(uow, actor, matter_id)
-    return replace(detail, summary=_titled(load_ruleset(rules_dir).kind(detail.summary.kind), detail))
 
 
 def _stakeholder_analysis(table: QuestionView | None, answers: Mapping[str, Any]) -> graph.StakeholderAnalysis | None:

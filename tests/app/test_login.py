@@ -84,3 +84,14 @@ def test_single_sign_on__identity_without_an_account__is_told_to_ask_an_admin(ap
     at = no_crash(at.run())
     assert t("login.oidc_no_account", "zh", email="nobody@example.gov.cn") in [e.value for e in at.error]
     assert "principal" not in at.session_state
+
+
+def test_session__account_disabled_after_login__next_click_shows_the_login_page(app_db):
+    from assessment.services import admin
+    from assessment.services.permissions import SYSTEM
+
+    at = _log_in(_login_page(), DEPARTMENT, DEMO_PASSWORD)
+    admin.set_disabled(app_db.uow(), SYSTEM, DEPARTMENT)
+    at = at.run()
+    assert "principal" not in at.session_state and "AUTH-603" in codes(at)
+    assert at.text_input(key="login-username") is not None
