@@ -477,9 +477,9 @@ def _propagation_reason(factor: str, chain: tuple[str, ...], incoming: Mapping[s
     also_en = "; also fed by " + ", ".join(name(s, "en") for s in others) if others else ""
     return I18nText(
         zh=f"风险传导：{' → '.join(name(f, 'zh') for f in chain)}{also_zh}；"
-           f"按噪声或（noisy-OR）模型计算概率为 {value[factor]:.2f}，发生可能性由 {old} 级升至 {new} 级",
+           f"按上游风险叠加测算，发生概率约为{value[factor]:.2f}，可能性等级由{old}级升至{new}级",
         en=f"Risk transmission: {' → '.join(name(f, 'en') for f in chain)}{also_en}; "
-           f"noisy-OR gives {value[factor]:.2f}, so the probability level rises from {old} to {new}",
+           f"combining the upstream risks (noisy-OR) gives about {value[factor]:.2f}, so the probability level rises from {old} to {new}",
     )
 
 
@@ -532,7 +532,7 @@ def _gap(factor: FactorResult, measures: Sequence[MeasureResult]) -> Responsibil
     if any(m.counted for m in aimed):
         return None
     degree = GAP_DEGREES[factor.degree]
-    why_zh = "；".join(f"措施 {m.number} 未计入：" + "、".join(r.zh for r in m.not_counted_because) for m in aimed)
+    why_zh = "；".join(f"措施{m.number}未计入：" + "、".join(r.zh for r in m.not_counted_because) for m in aimed)
     why_en = "; ".join(f"measure {m.number} does not count: " + ", ".join(r.en for r in m.not_counted_because) for m in aimed)
     return ResponsibilityGap(
         factor=factor.factor,
@@ -558,7 +558,7 @@ def _overloaded(measures: Sequence[MeasureResult], limit: int) -> tuple[LeaderLo
         shown = min(m.leader.strip() for m in held)  # one spelling, whatever the order
         numbers = tuple(sorted(m.number for m in held))
         loads.append(LeaderLoad(leader=shown, measures=numbers, text=I18nText(
-            zh=f"包案领导{shown}负责 {len(held)} 项措施（第 {'、'.join(map(str, numbers))} 项），超过每人 {limit} 项的上限，难以逐项跟踪落实",
+            zh=f"包案领导{shown}负责{len(held)}项措施（第{'、'.join(map(str, numbers))}项），超过每人{limit}项的上限，难以逐项跟踪落实",
             en=f"Leader {shown} holds {len(held)} measures (nos. {', '.join(map(str, numbers))}), more than the limit of "
                f"{limit} per leader; they cannot all be followed through",
         )))
@@ -612,7 +612,7 @@ def stakeholder_dot(analysis_or_tables: StakeholderAnalysis | tuple[list[dict] |
     words = WORDS[lang]
     ids = {g.name: f"g{i}" for i, g in enumerate(analysis.groups)}
     brokers = {g.name for g in analysis.brokers}
-    lines = [f"digraph stakeholders {{", f"  graph [rankdir=LR, fontname={_q(FONT)}, fontsize=11];",
+    lines = ["digraph stakeholders {", f"  graph [rankdir=LR, fontname={_q(FONT)}, fontsize=11];",
              f"  node [fontname={_q(FONT)}, fontsize=10, style=filled, shape=ellipse];",
              f"  edge [fontname={_q(FONT)}, fontsize=9];"]
     node = lambda g: _node(g, ids, words, labels.of_stance(g.stance, lang), g.name in brokers)  # noqa: E731

@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from assessment.cli import main
+from assessment.services.demo import DEMO_ENV
 from assessment.storage.db import ENV_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 DEMO_URL = f"sqlite:///{ROOT / 'data' / 'demo.db'}"
-DEMO_ENV = "WENPING_DEMO"
 
 
 @main.command("serve")

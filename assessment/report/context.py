@@ -10,12 +10,9 @@ beside the rules' level, never as the level.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import cache
-from types import ModuleType
 from typing import Any
 
 from assessment.domain.i18n_text import I18nText, Lang
@@ -23,6 +20,7 @@ from assessment.domain.result import (
     Assessment, FactorResult, FloorApplied, MeasureResult, ModelReason, StageResult,
 )
 from assessment.domain.ruleset import LEVELS, RuleSet
+from assessment import graph
 from assessment.graph import responsibility_check
 from assessment.i18n import t
 from assessment.report.values import AnswerText, format_date, format_number, format_percent, tidy
@@ -32,7 +30,6 @@ SURVEY_FIGURES = ("survey_distributed", "survey_returned", "response_rate", "awa
                   "opposition_rate", "forums_held", "hearing_held", "public_notice_days", "expert_review")
 OVERVIEW_SECTIONS = ("matter", "responsibility", "population", "four_checks", "participation", "environment",
                      "stakeholders", "control")  # the common questionnaire; the kind's own sections follow
-STANCES = ("support", "neutral", "oppose")
 PLAN_READY = ("approved", "drilled")
 # "江北区住房和城乡建设局（区房屋征收部门）" and "江北区住房和城乡建设局" are one unit
 _QUALIFIER = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
@@ -40,16 +37,6 @@ LOG_SCALE = "_log10"  # a model feature on a log scale is named by the answer it
 FINGERPRINT_SHOWN = 16  # characters in the body; attachment 3 gives all 64, which would not wrap in a line
 MAIN_FACTORS = 5  # named in the conclusion
 CHINESE_NUMERALS = "一二三四五六七八九十"
-
-
-@cache
-def stakeholder_graph() -> ModuleType | None:
-    """The graph layer (assessment.graph) when it is installed; the stakeholder map is left out without it."""
-    try:
-        module = importlib.import_module("assessment.graph")
-    except ImportError:
-        return None
-    return module if hasattr(module, "stakeholder_png") and hasattr(module, "stakeholder_analysis") else None
 
 
 def build_context(assessment: Assessment, ruleset: RuleSet, *, lang: Lang = "zh", unit_name: str | None = None,
@@ -488,11 +475,9 @@ def _stakeholder_text(r: _Reader, groups: list) -> list[str]:
     if not rows:
         return [r("no_groups")]
     stances = Counter(row.get("stance") for row in rows)
-    text = [r("groups", count=len(rows), **{s: stances.get(s, 0) for s in STANCES})]
-    graph = stakeholder_graph()
-    if graph is not None:
-        analysis = graph.stakeholder_analysis(rows, r.raw("stakeholder_relations"))
-        text += [r("groups_map"), *(_closed(r, s.get(r.lang)) for s in analysis.summary)]
+    text = [r("groups", count=len(rows), **{s: stances.get(s, 0) for s in graph.STANCES})]
+    analysis = graph.stakeholder_analysis(rows, r.raw("stakeholder_relations"))
+    text += [r("groups_map"), *(_closed(r, s.get(r.lang)) for s in analysis.summary)]
     return text
 
 
@@ -540,8 +525,7 @@ def _factor_row(r: _Reader, number: int, f: FactorResult) -> dict[str, str]:
 def _evidence_label(r: _Reader, name: str) -> str:
     """A question's label, or for a value derived from the answers (a stakeholder metric) its own name."""
     if r.answer_text.question(name) is None:
-        graph = stakeholder_graph()
-        metric = getattr(graph, "STAKEHOLDER_METRICS", {}).get(name) if graph else None
+        metric = graph.STAKEHOLDER_METRICS.get(name)
         if metric is not None:
             return metric.get(r.lang)
     return _bare_label(r.answer_text.label(name))
@@ -842,8 +826,6 @@ def _annex(r: _Reader) -> dict[str, Any]:
 def _annex_stakeholders(r: _Reader) -> list[str]:
     if not _stakeholder_rows(r):
         return [r("annex_groups_none")]
-    if stakeholder_graph() is None:
-        return [r("annex_graph_missing")]
     return [r("annex_legend")]
 
 

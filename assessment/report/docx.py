@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from assessment.domain.i18n_text import Lang
 from assessment.errors import ErrorCode, WenpingError
 from assessment.report import charts, layout
-from assessment.report.context import stakeholder_graph
+from assessment import graph
 from assessment.report.templates.build_template import TEMPLATES
 
 TEMPLATE_ENV = "WENPING_REPORT_TEMPLATE"  # a folder with report.docx and/or report_en.docx of a locality's own
@@ -108,8 +108,8 @@ def _charts(template: DocxTemplate, spec: dict[str, Any], lang: Lang) -> dict[st
                                      degrees=degrees)
         return _image(template, png)
 
-    tables = spec["stakeholders"]  # no groups, or no graph layer: "" leaves the map's slot out
-    stakeholders = "" if tables is None or stakeholder_graph() is None else _image(
+    tables = spec["stakeholders"]  # no groups: "" leaves the map's slot out
+    stakeholders = "" if tables is None else _image(
         template, _stakeholder_png(json.dumps(tables, ensure_ascii=False, sort_keys=True), lang))
     return {"matrix_before": draw(matrix["before"], after=False), "matrix_after": draw(matrix["after"], after=True),
             "stakeholders": stakeholders}
@@ -120,7 +120,7 @@ def _stakeholder_png(tables: str, lang: Lang) -> bytes:
     """The map of these groups and relations (as JSON), drawn once per process: the same matter's report
     in another format or after a reviewer's note has the same map."""
     groups = json.loads(tables)
-    return stakeholder_graph().stakeholder_png((groups["groups"], groups["relations"]), lang=lang)
+    return graph.stakeholder_png((groups["groups"], groups["relations"]), lang=lang)
 
 
 def _image(template: DocxTemplate, png: bytes) -> InlineImage:

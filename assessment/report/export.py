@@ -22,7 +22,6 @@ from assessment.domain.i18n_text import I18nText, Lang
 from assessment.domain.result import Assessment
 from assessment.domain.ruleset import RuleSet
 from assessment.errors import ErrorCode, WenpingError
-from assessment.report import context as context_module
 from assessment.report.context import build_context
 from assessment.report.docx import render_docx, template_path
 from assessment.report.pdf import converter_key, docx_to_pdf, write_atomically
@@ -99,7 +98,6 @@ def _cache_file(cache_dir: Path, fmt: str, assessment: Assessment, ruleset: Rule
         "notes": [n.model_dump() for n in notes],
         "template": _file_digest(template_path(lang)),
         "code": _code_digest(),
-        "graph": context_module.stakeholder_graph() is not None,
         "converter": converter_key() if fmt == "pdf" else None,
     }
     key = hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

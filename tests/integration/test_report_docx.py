@@ -21,7 +21,7 @@ from assessment.domain.scoring import assess
 from assessment.errors import ErrorCode, WenpingError
 from assessment.loader import load_ruleset
 from assessment.report import charts, docx as docx_module
-from assessment.report.context import build_context, stakeholder_graph
+from assessment.report.context import build_context
 from assessment.report.docx import render_docx
 from assessment.report.templates.build_template import TEMPLATES
 from tests.conftest import require
@@ -101,7 +101,7 @@ def test_render_docx__every_example__official_fonts_margins_charts_factors_and_m
     for section in document.sections:
         for margin, mm in (("top_margin", 37), ("bottom_margin", 35), ("left_margin", 28), ("right_margin", 26)):
             assert getattr(section, margin) == pytest.approx(Mm(mm), abs=635)  # within one twip
-    assert len(images(docx)) == 3 if stakeholder_graph() else 2  # matrix before, after, stakeholder map
+    assert len(images(docx)) == 3  # matrix before, after, stakeholder map
 
 
 def test_render_docx__user_text__comes_out_literally_and_never_runs(hostile_docx):

@@ -46,9 +46,9 @@ def test_two_sources__combined__chain_follows_the_stronger__reason_names_both():
     raised = propagate({"A": 3, "B": 2, "C": 1}, (link("A", "C", 0.5), link("B", "C", 0.25)), SCALE, names=names)
     c = raised["C"]
     assert (c.level, c.value, c.chain) == (2, 0.496, ("A", "C"))  # A gives 0.3, B only 0.1
-    assert c.because.zh == "风险传导：补偿争议 → 集体上访；另受“信访积案”影响；按噪声或（noisy-OR）模型计算概率为 0.50，发生可能性由 1 级升至 2 级"
+    assert c.because.zh == "风险传导：补偿争议 → 集体上访；另受“信访积案”影响；按上游风险叠加测算，发生概率约为0.50，可能性等级由1级升至2级"
     assert c.because.en == ("Risk transmission: Compensation dispute → Collective petition; also fed by Petition history; "
-                            "noisy-OR gives 0.50, so the probability level rises from 1 to 2")
+                            "combining the upstream risks (noisy-OR) gives about 0.50, so the probability level rises from 1 to 2")
 
 
 def test_small_push__below_the_midpoint__level_unchanged():

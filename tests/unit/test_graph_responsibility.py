@@ -47,7 +47,7 @@ def test_measure_without_unit__gap__names_the_measure_and_why():
                                   [measure(2, ["mass_incident"], counted=False, why=[NO_UNIT])])
     [gap] = report.gaps
     assert gap.uncounted == (2,)
-    assert gap.text.zh.endswith("（措施 2 未计入：未明确责任单位）")
+    assert gap.text.zh.endswith("（措施2未计入：未明确责任单位）")
     assert gap.text.en.endswith("(measure 2 does not count: no responsible unit)")
 
 
@@ -63,7 +63,7 @@ def test_leader_with_six_measures__overloaded__title_variants_are_one_person():
     report = responsibility_check([], measures)
     [load] = report.overloaded
     assert (load.leader, load.measures) == ("王建国", (1, 2, 3, 4, 5, 6))
-    assert "负责 6 项措施" in load.text.zh and "上限" in load.text.zh and "6 measures" in load.text.en
+    assert "负责6项措施" in load.text.zh and "上限" in load.text.zh and "6 measures" in load.text.en
     assert responsibility_check([], measures[::-1]) == report
 
 
