@@ -103,6 +103,9 @@ with model_tab:
     model = ui.call(app_admin.model_status, me, ui.lang())
     if model is not None and model.version is None:
         st.info(ui.t("result.model.none"), icon=":material/info:")
+    elif model is not None and model.refused:
+        st.error(ui.t("result.model.refused"), icon=":material/gpp_bad:")
+        ui.show_problems(list(model.refused))
     elif model is not None:
         if model.caveat:
             st.warning(f"**{ui.t('result.model.simulated')}** {ui.plain(ui.text(model.caveat))}", icon=":material/science:")
@@ -115,5 +118,5 @@ with model_tab:
         st.caption(ui.t("admin.retrain_note"))
         if st.form_submit_button(ui.t("admin.retrain"), key="retrain-send"):
             with st.spinner(ui.t("admin.retraining")):
-                version = ui.call(app_admin.retrain_model, ui.read(), me, with_outcomes=with_outcomes, today=date.today())
+                version = ui.call(app_admin.retrain_model, ui.uow(), me, with_outcomes=with_outcomes, today=date.today())
             done(version, ui.t("admin.retrained", version=version))

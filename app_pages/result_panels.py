@@ -199,7 +199,12 @@ def model_opinion(result: Assessment) -> None:
     st.subheader(ui.t("result.model.title"), anchor=False)
     opinion = result.model
     if opinion is None:
-        st.caption(ui.t("result.model.none"))
+        refused = app_queries.model_refused()
+        if refused:
+            st.warning(ui.t("result.model.refused"), icon=":material/gpp_bad:")
+            ui.show_problems(list(refused))
+        else:
+            st.caption(ui.t("result.model.none"))
         return
     if opinion.trained_on_simulated_data:
         st.warning(f"**{ui.t('result.model.simulated')}** {ui.plain(ui.text(opinion.caveat))}", icon=":material/science:")

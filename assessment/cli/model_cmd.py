@@ -53,6 +53,7 @@ def train_command(reference: int | None, seed: int | None, from_db: bool, model_
     trained = train(records, seed=seed, created=date.today())
     manifest = save(trained.pipeline, trained.card, model_dir)
     click.echo(t("model.train.done", lang, version=manifest.version, dir=resolve(model_dir)))
+    _audit_activation(manifest, lang)
     caveat = trained.card.caveat()
     if caveat:
         click.echo(caveat.get(lang))
@@ -171,6 +172,27 @@ def opinion_text(opinion, lang: str) -> str:
         + (opinion.disagreement.get(lang) if opinion.disagreement else t("model.opinion.agrees", lang)),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _audit_activation(manifest, lang: str) -> None:
+    """Record the new current model in the audit log of the configured database, when there is one."""
+    from assessment.cli.db_cmd import open_database
+    from assessment.errors import WenpingError
+    from assessment.services.audit_service import record_model_activation
+    from assessment.services.permissions import SYSTEM
+    from assessment.storage.db import database_exists
+
+    try:
+        database = open_database() if database_exists() else None
+    except WenpingError:  # a schema not yet created or migrated
+        database = None
+    if database is None:
+        click.echo(t("model.train.not_audited", lang))
+        return
+    try:
+        record_model_activation(database.uow(), SYSTEM, manifest)
+    finally:
+        database.dispose()
 
 
 def _recorded(lang: str):

@@ -11,7 +11,9 @@ from assessment.domain.i18n_text import I18nText
 from assessment.errors import Problem
 from assessment.loader import default_rules_dir, load_ruleset
 from assessment.ruleset_cases import failures_as_problems, run_cases
+from assessment.services import audit_service
 from assessment.services.followup import training_records
+from assessment.services.scoring import model_refusal
 from assessment.services.permissions import Action, Principal, require
 from assessment.storage.uow import UnitOfWork
 
@@ -55,6 +57,7 @@ class ModelStatus:
     title: str  # the card's heading
     card_markdown: str  # the card below its heading, its section headings in bold (it sits inside a page)
     caveat: I18nText | None
+    refused: tuple[Problem, ...] = ()  # why the current model file is not used (tampered, foreign, incompatible)
 
 
 def model_status(actor: Principal, lang: str = "zh") -> ModelStatus:
@@ -65,6 +68,9 @@ def model_status(actor: Principal, lang: str = "zh") -> ModelStatus:
     version = current_version()
     if version is None:
         return ModelStatus(None, "", "", None)
+    refusal = model_refusal()
+    if refusal is not None:
+        return ModelStatus(version, "", "", None, tuple(refusal.problems))
     manifest = read_manifest(None, version)
     heading, _, body = render_card(manifest.card, version, manifest.libraries, lang).partition("\n")
     body = "\n".join(f"**{line[3:]}**" if line.startswith("## ") else line for line in body.splitlines()
@@ -84,4 +90,6 @@ def retrain_model(uow: UnitOfWork, actor: Principal, *, with_outcomes: bool, tod
     if with_outcomes:
         records += recorded_records(training_records(uow, actor), today)[0]
     trained = train(records, seed=DEFAULT_SEED, created=today)
-    return save(trained.pipeline, trained.card).version
+    manifest = save(trained.pipeline, trained.card)
+    audit_service.record_model_activation(uow, actor, manifest)
+    return manifest.version

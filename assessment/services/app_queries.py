@@ -29,7 +29,7 @@ from assessment.services import submissions
 from assessment.services._common import invalid, load_matter, not_found
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.reports import generate_report
-from assessment.services.scoring import RulesScorer, current_advisor
+from assessment.services.scoring import RulesScorer, current_advisor, model_refusal
 from assessment.services.views import (
     OPEN_STATUSES,
     FollowUpView,
@@ -45,6 +45,12 @@ REPORT_FORMATS = ("docx", "pdf", "json")
 
 
 # --- the rule set's catalogue (public: kinds of matter and their titles) -----------------------------------
+
+
+def model_refused(rules_dir: Path | str | None = None) -> tuple[Problem, ...]:
+    """Why the current learned model is not used (its file failed its checks), or nothing."""
+    refusal = model_refusal(rules_dir)
+    return tuple(refusal.problems) if refusal else ()
 
 
 def kind_titles(rules_dir: Path | str | None = None) -> dict[str, I18nText]:

@@ -44,6 +44,15 @@ class Verification:
         return not self.findings
 
 
+def record_model_activation(uow: UnitOfWork, actor: Principal, manifest) -> None:
+    """A new learned model became current: which one, its file's digest and what it was trained on."""
+    with uow:
+        uow.audit.append(actor=actor.username, action="model.activate", entity="model", entity_id=manifest.version,
+                         details={"sha256": manifest.sha256, "simulated": manifest.card.trained_on_simulated_data,
+                                  "recorded_outcomes": manifest.card.recorded_trained_on}, at=uow.now())
+        uow.commit()
+
+
 def verify(uow: UnitOfWork, actor: Principal) -> Verification:
     require(actor, Action.VERIFY_AUDIT)
     with uow:

@@ -29,6 +29,12 @@ def database_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or f"sqlite:///{DEFAULT_SQLITE_FILE}"
 
 
+def database_exists(url: str | None = None) -> bool:
+    """False for a SQLite file that is not there yet (opening it would create it); other servers: True."""
+    parsed = make_url(database_url(url))
+    return parsed.get_backend_name() != "sqlite" or not parsed.database or Path(parsed.database).is_file()
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = database_url(url)
     parsed = make_url(url)

@@ -118,3 +118,22 @@ def test_admin__rule_set_tab__shows_the_check_passing_and_the_model_tab_no_model
     at = no_crash(open_page("app_pages/admin.py", who(app_db, ADMIN)))
     assert any(s.value.startswith(t("admin.rules_ok", "zh", cases=0)[:6]) for s in at.success)
     assert t("result.model.none", "zh") in [i.value for i in at.info]
+
+
+def test_admin__model_file_tampered__model_tab_says_it_is_refused(app_db, tmp_path):
+    from tests.unit.model_fixtures import saved
+
+    manifest = saved(tmp_path / "models", n=2000)  # app_db points WENPING_MODEL_DIR here
+    (tmp_path / "models" / manifest.file).write_bytes(b"changed by someone")
+    at = no_crash(open_page("app_pages/admin.py", who(app_db, ADMIN)))
+    assert t("result.model.refused", "zh") in [e.value for e in at.error]
+    assert "MODEL-704" in codes(at)
+
+
+def test_admin__retrained__the_activation_is_in_the_audit_log(app_db):
+    from assessment.services import app_admin
+
+    version = app_admin.retrain_model(app_db.uow(), who(app_db, ADMIN), with_outcomes=False, today=date(2026, 12, 6))
+    with app_db.uow(read_only=True) as uow:
+        entries = [(e.entity_id, e.actor) for e in uow.audit.by_action("model.activate")]
+    assert entries == [(version, ADMIN)]

@@ -23,12 +23,14 @@ def invoke(env: dict[str, str], *args: str):
 
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
-    return {"WENPING_MODEL_DIR": str(tmp_path / "models")}
+    # No database yet (a file that is not there): training never writes into a developer's data/.
+    return {"WENPING_MODEL_DIR": str(tmp_path / "models"), "WENPING_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"}
 
 
 def test_train_card_evaluate__reference_data__work_and_say_simulated(env):
     trained = invoke(env, "model", "train", "--reference", "4000", "--lang", "en")
     assert trained.exit_code == 0, trained.output
+    assert "No database yet" in trained.output
     assert "Trained model" in trained.output and "simulated reference data" in trained.output and "AUC" in trained.output
     card = invoke(env, "model", "card", "--lang", "en")
     for text in ("trained on simulated reference data", "AUC", "Brier", "Observed rate", "Monotonicity", "opposition_rate"):
@@ -93,3 +95,7 @@ def test_train_from_db__decided_matters__events_used_and_open_12_months_left_out
     recorded = next(s for s in card["sources"] if s["source"] == "recorded")
     assert recorded["records"] == 3 and recorded["events"] == 3
     assert "3 recorded real outcomes" in invoke(env, "model", "card", "--lang", "en").output
+    with world.db.uow(read_only=True) as uow:
+        activations = [(e.entity_id, json.loads(e.details)["recorded_outcomes"]) for e in uow.audit.by_action("model.activate")]
+    current = json.loads(invoke(env, "model", "card", "--format", "json").output)["version"]
+    assert activations == [(current, 3)]
