@@ -78,7 +78,7 @@ def first_docx(runs: int) -> tuple[list[float], list[float]]:
 @functools.cache
 def drawn_chart() -> bytes:
     return charts.risk_matrix_png([], after=False, lang="zh", degrees=[charts.Degree("x", "x", "#ffffff")],
-                                  degree_of=lambda p, c: "x")
+                                  degree_of=lambda p, c: "x", scales=(("1", "2", "3", "4", "5"),) * 2)
 
 
 def with_charts_drawn(action: Callable[[], object]) -> object:
@@ -128,7 +128,8 @@ def main() -> None:
 
     def matrix_png() -> bytes:
         return charts.risk_matrix_png(matrix["before"], after=False, lang="zh", degrees=degrees,
-                                      degree_of=lambda p, c: matrix["grid"][p - 1][c - 1])
+                                      degree_of=lambda p, c: matrix["grid"][p - 1][c - 1],
+                                      scales=(tuple(matrix["probability_labels"]), tuple(matrix["impact_labels"])))
 
     def first_matrix_png() -> bytes:
         charts._background.cache_clear()

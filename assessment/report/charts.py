@@ -37,18 +37,11 @@ NEAR = 8  # a shade this close to an exact colour (in every channel) is left out
 
 Point = tuple[str, int, int]  # (label such as "1", probability 1–5, impact 1–5)
 
-AXES = {
-    "zh": {
-        "probability": ("很低", "较低", "中等", "较高", "很高"),
-        "impact": ("可忽略", "较小", "中等", "较大", "严重"),
-        "x": "发生概率", "y": "影响程度", "before": "落实措施前", "after": "落实措施后",
-    },
-    "en": {
-        "probability": ("very low", "low", "medium", "high", "very high"),
-        "impact": ("negligible", "minor", "moderate", "major", "severe"),
-        "x": "Probability", "y": "Impact", "before": "before measures", "after": "after measures",
-    },
+AXES = {  # the scales' level names come from the rule set (its ruleset.yaml)
+    "zh": {"x": "发生概率", "y": "影响程度", "before": "落实措施前", "after": "落实措施后"},
+    "en": {"x": "Probability", "y": "Impact", "before": "before measures", "after": "after measures"},
 }
+Scales = tuple[tuple[str, ...], tuple[str, ...]]  # names of the probability levels, then of the impact levels
 
 
 @dataclass(frozen=True)
@@ -86,12 +79,13 @@ def risk_matrix_png(
     lang: Lang,
     degree_of: Callable[[int, int], str],
     degrees: Sequence[Degree],
+    scales: Scales,
 ) -> bytes:
     """The 5×5 matrix coloured by ``degree_of(probability, impact)`` with each factor marked in its cell:
     hollow before the measures, filled after (``after``). ``degrees`` run from the lowest to the highest."""
     _chart_font()  # the grid may be drawn already, but a missing font is said every time
     grid = tuple(tuple(degree_of(p, c) for c in range(1, 6)) for p in range(1, 6))
-    return _background(lang, grid, tuple(degrees), after).with_marks(_place(points), after=after)
+    return _background(lang, grid, tuple(degrees), scales, after).with_marks(_place(points), after=after)
 
 
 def _place(points: Sequence[Point]) -> list[tuple[float, float, str, Marks]]:
@@ -124,14 +118,16 @@ def _chart_font() -> FontProperties:
 
 
 @functools.lru_cache(maxsize=16)
-def _background(lang: Lang, grid: tuple[tuple[str, ...], ...], degrees: tuple[Degree, ...], after: bool) -> _Matrix:
-    return _Matrix(lang, grid, degrees, after)
+def _background(lang: Lang, grid: tuple[tuple[str, ...], ...], degrees: tuple[Degree, ...], scales: Scales,
+                after: bool) -> _Matrix:
+    return _Matrix(lang, grid, degrees, scales, after)
 
 
 class _Matrix:
     """One drawn matrix without markers, and its palette; markers are drawn on a fresh copy each time."""
 
-    def __init__(self, lang: Lang, grid: tuple[tuple[str, ...], ...], degrees: tuple[Degree, ...], after: bool):
+    def __init__(self, lang: Lang, grid: tuple[tuple[str, ...], ...], degrees: tuple[Degree, ...], scales: Scales,
+                 after: bool):
         text = AXES[lang]
         self.font = _chart_font()
         by_id = {degree.id: degree for degree in degrees}
@@ -148,8 +144,8 @@ class _Matrix:
                           color="#333333", ha="left", va="top", parse_math=False)
         axes.set_xlim(0.5, 5.5)
         axes.set_ylim(0.5, 5.5)
-        axes.set_xticks(range(1, 6), text["probability"], fontproperties=self.font, fontsize=9)
-        axes.set_yticks(range(1, 6), text["impact"], fontproperties=self.font, fontsize=9)
+        axes.set_xticks(range(1, 6), scales[0], fontproperties=self.font, fontsize=9)
+        axes.set_yticks(range(1, 6), scales[1], fontproperties=self.font, fontsize=9)
         axes.tick_params(length=0)
         axes.set_xlabel(text["x"], fontproperties=self.font, fontsize=10)
         axes.set_ylabel(text["y"], fontproperties=self.font, fontsize=10)

@@ -908,6 +908,8 @@ def _charts(r: _Reader) -> dict[str, Any]:
         "after": [(str(n), f.residual_probability, f.residual_impact) for n, f in enumerate(factors, start=1)],
         "grid": [list(row) for row in r.ruleset.matrix.grid],
         "degrees": [{"id": d.id, "name": d.label.get(r.lang), "colour": d.color} for d in r.ruleset.matrix.degrees],
+        "probability_labels": [s.label.get(r.lang) for s in r.ruleset.info.scales.probability],
+        "impact_labels": [s.label.get(r.lang) for s in r.ruleset.info.scales.impact],
     }
     rows = _stakeholder_rows(r)
     stakeholders = {"groups": rows, "relations": r.raw("stakeholder_relations") or []} if rows else None

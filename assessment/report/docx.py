@@ -105,7 +105,8 @@ def _charts(template: DocxTemplate, spec: dict[str, Any], lang: Lang) -> dict[st
 
     def draw(points: list, after: bool) -> InlineImage:
         png = charts.risk_matrix_png(points, after=after, lang=lang, degree_of=lambda p, c: grid[p - 1][c - 1],
-                                     degrees=degrees)
+                                     degrees=degrees, scales=(tuple(matrix["probability_labels"]),
+                                                              tuple(matrix["impact_labels"])))
         return _image(template, png)
 
     tables = spec["stakeholders"]  # no groups: "" leaves the map's slot out

@@ -74,7 +74,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "method_level": "4. 风险等级判定。按综合风险指数划分高、中、低三个风险等级（见表3-2），并适用等级底线规则。",
         "method_residual": "5. 措施后风险估计。防范化解措施须同时明确责任单位、包案领导和完成时限（不早于评估日期），方可计入措施后的风险测算；"
                            "单项风险因素经措施后，发生概率最多降低{probability}级，影响程度最多降低{impact}级，评估主体自拟的措施每项最多降低{custom}级。",
-        "method_propagation": "6. 风险传导。风险因素之间存在引发关系的（如群众反对意见引发有组织的对抗行为），按风险传导关系上调相关因素的发生可能性，传导路径和计算结果在表5-1中逐项列明。",
+        "method_propagation": "6. 风险传导。风险因素之间存在引发关系的（如补偿标准偏低引发集体上访），按风险传导关系上调相关因素的发生可能性，传导路径和计算结果在表5-1中逐项列明。",
         "floors_intro": "等级底线规则是对综合风险指数的补充：综合风险指数较低但存在下列情形之一的，风险等级不低于规定等级。本类事项适用的等级底线规则共{count}条：",
         "floor_degree_one": "{number}. 存在风险程度为“{degree}”及以上的单因素风险的，不低于{level}{end}",
         "floor_degree_many": "{number}. 存在{count}项及以上风险程度为“{degree}”及以上的单因素风险的，不低于{level}{end}",
@@ -276,7 +276,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "method_level": "4. Level. The composite index gives a high, medium or low level (Table 3-2), subject to the floors.",
         "method_residual": "5. Risk after measures. A measure counts only when it names a responsible unit, a responsible leader and a deadline no earlier than the assessment date. "
                            "Measures can lower a factor's probability by at most {probability} levels and its impact by at most {impact}; a measure written by the assessing body lowers it by at most {custom} level each.",
-        "method_propagation": "6. Propagation. Where one factor can bring on another (public opposition leading to organised resistance, say), the probability of the latter is raised along the link; Table 5-1 gives each chain and its result.",
+        "method_propagation": "6. Propagation. Where one factor can bring on another (compensation below standard leading to collective petitions, say), the probability of the latter is raised along the link; Table 5-1 gives each chain and its result.",
         "floors_intro": "Floors complement the composite index: whatever the index, the level is at least the stated level when one of these applies. This kind of matter has {count} floors:",
         "floor_degree_one": "{number}. a factor of degree \"{degree}\" or above: at least {level}{end}",
         "floor_degree_many": "{number}. {count} or more factors of degree \"{degree}\" or above: at least {level}{end}",

@@ -179,6 +179,7 @@ def test_template__chinese_report__latin_text_tagged_english_so_numbers_stay_who
 
 
 DEGREES = [Degree("low", "较小", "#00ff00"), Degree("high", "重大", "#ff0000")]
+SCALES = (("很低", "较低", "中等", "较高", "很高"), ("可忽略", "较小", "中等", "较大", "严重"))
 
 
 @pytest.fixture
@@ -190,7 +191,7 @@ def chart_font() -> None:
 
 
 def draw(points, *, after=False, lang="zh", degrees=DEGREES, degree_of=lambda p, c: "low") -> bytes:
-    return risk_matrix_png(points, after=after, lang=lang, degree_of=degree_of, degrees=degrees)
+    return risk_matrix_png(points, after=after, lang=lang, degree_of=degree_of, degrees=degrees, scales=SCALES)
 
 
 def test_risk_matrix_png__opaque_png_at_300_dpi_for_the_type_area(chart_font):
@@ -251,7 +252,7 @@ def test_risk_matrix_legend__degrees_and_the_one_marker_kind_shown__within_the_p
     degrees = [Degree(str(n), name, "#cccccc") for n, name in enumerate(
         ("negligible", "minor", "moderate", "significant", "major"))]
     grid = tuple(tuple(str(min(4, (p * c) // 5)) for c in range(1, 6)) for p in range(1, 6))
-    matrix = charts._background(lang, grid, tuple(degrees), after)
+    matrix = charts._background(lang, grid, tuple(degrees), SCALES, after)
     legend = matrix.axes.figure.legends[0]
     labels = [text.get_text() for text in legend.get_texts()]
     words = charts.AXES[lang]
@@ -263,3 +264,10 @@ def test_risk_matrix_png__dollar_and_backslash_in_names__drawn_as_text(chart_fon
     """Matplotlib reads "$…$" as mathtext; a degree named so must neither crash nor turn into a formula."""
     degrees = [Degree("low", "$\\frac{1}{$", "#00ff00"), Degree("high", "$x^2$ \\ 5万$", "#ff0000")]
     assert draw([("1", 2, 2)], degrees=degrees, degree_of=lambda p, c: "high" if p > 2 else "low").startswith(b"\x89PNG")
+
+
+def test_risk_matrix__axis_level_names__are_the_rule_sets_scale_labels(chart_font):
+    scales = (("p1", "p2", "p3", "p4", "p5"), ("c1", "c2", "c3", "c4", "c5"))
+    matrix = charts._background("en", (("low",) * 5,) * 5, tuple(DEGREES), scales, False)
+    assert [t.get_text() for t in matrix.axes.get_xticklabels()] == list(scales[0])
+    assert [t.get_text() for t in matrix.axes.get_yticklabels()] == list(scales[1])
