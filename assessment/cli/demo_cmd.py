@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from assessment.cli import main
-from assessment.services.demo import seed_demo
+from assessment.services.demo import EXAMPLES, seed_demo
 from assessment.services.scoring import RulesScorer
 from assessment.storage.migrate import upgrade
 from assessment.storage.uow import Database
@@ -19,7 +19,7 @@ def demo_group() -> None:
 
 
 @demo_group.command("seed")
-@click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("examples"),
+@click.option("--examples", type=click.Path(exists=True, file_okay=False, path_type=Path), default=EXAMPLES,
               show_default=True, help="Folder of example answer files, one per kind")
 @click.option("--rules", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Rule-set folder (default: WENPING_RULES or rules/)")

@@ -68,7 +68,7 @@ def _prepare_demo(url: str) -> None:
         if current_advisor() is None:
             click.echo("Training the learned model on reference data (first start only, about half a minute)…")
             app_admin.retrain_model(database.uow(read_only=True), SYSTEM, with_outcomes=False, today=date.today())
-        summary = demo.seed_demo(database, RulesScorer(), ROOT / "examples")
+        summary = demo.seed_demo(database, RulesScorer())
         click.echo(f"Demo database {database.url}: {summary.units} units, {len(summary.users)} users, "
                    f"{summary.matters} matters; password of every demo account: {summary.password}")
     finally:

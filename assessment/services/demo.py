@@ -19,6 +19,7 @@ from assessment.services.scoring import Scorer
 from assessment.storage.uow import Database
 
 DEMO_PASSWORD = "wenping-demo-2026"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"  # the example answer files, one per kind
 DEMO_ENV = "WENPING_DEMO"  # set by `wenping serve --demo`: the login page lists the demo accounts
 
 UNITS = [  # code, name, kind, parent
@@ -61,7 +62,7 @@ class DemoSummary:
     password: str = DEMO_PASSWORD
 
 
-def seed_demo(database: Database, scorer: Scorer, examples: Path | str = Path("examples")) -> DemoSummary:
+def seed_demo(database: Database, scorer: Scorer, examples: Path | str = EXAMPLES) -> DemoSummary:
     files = _example_files(Path(examples))
     with database.uow(read_only=True) as uow:
         if uow.users.first_admin_id() is not None or uow.units.list(SYSTEM.scope()):
