@@ -31,7 +31,8 @@ from assessment.domain.scoring import assess
 from assessment.loader import load_ruleset
 from assessment.report import charts
 from assessment.report import docx as docx_module
-from assessment.report.context import build_context, stakeholder_graph
+from assessment import graph
+from assessment.report.context import build_context
 from assessment.report.docx import render_docx
 from assessment.report.export import report_bytes
 from assessment.report.pdf import docx_to_pdf
@@ -137,8 +138,8 @@ def main() -> None:
 
     print(line("one risk matrix, grid drawn too (first of a process)", wall(first_matrix_png, runs)))
     print(line("one risk matrix, markers on the drawn grid", wall(matrix_png, runs)))
-    if stakeholder_graph() and groups:
-        print(line("stakeholder map (graph.py)", wall(lambda: stakeholder_graph().stakeholder_png(
+    if groups:
+        print(line("stakeholder map (graph.py)", wall(lambda: graph.stakeholder_png(
             (groups["groups"], groups["relations"]), lang="zh"), runs)))
     docx = lambda: render_docx(build_context(assessment, ruleset), "zh")  # noqa: E731
     print(line("DOCX: another matter (its map drawn)", wall(new_matter(docx), runs)))
