@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from assessment.cli import main
+from assessment.cli.assess_cmd import questionnaire_group
 from assessment.cli.db_cmd import open_database
 from assessment.errors import ErrorCode, WenpingError
 from assessment.services import admin, bundle, workbook
@@ -79,20 +80,7 @@ def _read_json(path: Path):
         raise WenpingError.of(ErrorCode.STORE_BUNDLE, detail=f"not UTF-8 JSON: {error}") from None
 
 
-def _questionnaire_group() -> click.Group:
-    # `questionnaire` belongs to the scoring core's CLI; add to it when it is there.
-    group = main.commands.get("questionnaire")
-    if isinstance(group, click.Group):
-        return group
-
-    @main.group("questionnaire")
-    def questionnaire_group() -> None:
-        """Questionnaires."""
-
-    return questionnaire_group
-
-
-@_questionnaire_group().command("excel")
+@questionnaire_group.command("excel")  # the group is the scoring core's (`questionnaire show`)
 @click.argument("kind")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @_rules_option

@@ -78,4 +78,5 @@ def test_cli__demo_seed_then_export_and_import__round_trips_a_submission(run, tm
 
 def test_cli__questionnaire_excel__writes_a_workbook(run, tmp_path):
     result = run("questionnaire", "excel", "land_expropriation", "-o", "form.xlsx")
-    assert result.exit_code == 0 and (tmp_path / "form.xlsx").stat().st_size > 5000
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "form.xlsx").stat().st_size > 5000

@@ -255,6 +255,14 @@ def test_command_modules__map_every_command_to_the_module_that_registers_it():
         assert main.commands[name].callback.__module__ == f"assessment.cli.{modules[0]}"
 
 
+def test_questionnaire_excel__submission_commands_loaded_first__still_registered():
+    # One process may load `submission` before `questionnaire` (the app, a test run): the group is one.
+    code = ("import assessment.cli.submission_cmd, assessment.cli.assess_cmd; from assessment.cli import main; "
+            "print(sorted(main.commands['questionnaire'].commands))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['excel', 'show']"
+
+
 def test_assess__bad_answers__named_with_file_and_line(tmp_path: Path):
     content = LAND + "  matter_name: 某项目\n  households_affected: many\nmeasures:\n  - {measure: M-NOPE-01}\n"
     result = run_assess(tmp_path, content)
