@@ -73,8 +73,8 @@ def check_state(matter: Matter, allowed: tuple[str, ...], doing: tuple[str, str]
                               action=doing[0], action_en=doing[1])
 
 
-def numbered(revisions: Sequence[Revision], number: int, matter_id: int) -> Revision:
-    """The revision of that number among a matter's revisions."""
+def numbered(revisions: Sequence[Any], number: int, matter_id: int) -> Any:
+    """The revision of that number among a matter's revisions (rows or their views)."""
     found = next((r for r in revisions if r.number == number), None)
     if found is None:
         raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=matter_id, number=number)

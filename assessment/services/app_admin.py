@@ -13,8 +13,8 @@ from assessment.loader import default_rules_dir, load_ruleset
 from assessment.ruleset_cases import failures_as_problems, run_cases
 from assessment.services import audit_service
 from assessment.services.followup import training_records
-from assessment.services.scoring import model_refusal
 from assessment.services.permissions import Action, Principal, require
+from assessment.services.scoring import model_refusal
 from assessment.storage.uow import UnitOfWork
 
 

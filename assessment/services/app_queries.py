@@ -26,7 +26,7 @@ from assessment.loader import load_ruleset
 from assessment.model.features import BY_NAME as FEATURES_BY_NAME
 from assessment.report.values import AnswerText, format_number
 from assessment.services import submissions
-from assessment.services._common import invalid, load_matter, not_found
+from assessment.services._common import invalid, load_matter, not_found, numbered
 from assessment.services.permissions import Action, Principal, require
 from assessment.services.reports import generate_report
 from assessment.services.scoring import RulesScorer, current_advisor, model_refusal
@@ -361,7 +361,7 @@ def result_view(uow: UnitOfWork, actor: Principal, matter_id: int, *, revision: 
     detail = submissions.get_matter(uow, actor, matter_id)
     ruleset = load_ruleset(rules_dir)
     kind = ruleset.kind(detail.summary.kind)
-    rev = _revision(detail, revision)
+    rev = detail.current if revision is None else numbered(detail.revisions, revision, detail.summary.id)
     if rev.result is not None:
         assessment, provisional, missing, problems = Assessment.model_validate(rev.result), False, 0, ()
     else:
@@ -429,15 +429,6 @@ def _stakeholder_table(kind: Kind, answers: Mapping[str, Any]) -> QuestionView |
     if compiled is None or compiled.question.type != "table":
         return None
     return _question_view(kind, compiled, answers, {}, (), True)
-
-
-def _revision(detail: MatterDetail, number: int | None) -> RevisionView:
-    if number is None:
-        return detail.current
-    found = [r for r in detail.revisions if r.number == number]
-    if not found:
-        raise WenpingError.of(ErrorCode.STORE_NO_REVISION, matter=detail.summary.id, number=number)
-    return found[0]
 
 
 def _provisional(ruleset: RuleSet, kind_id: str, rev: RevisionView, today: date,

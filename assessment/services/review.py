@@ -10,11 +10,11 @@ from assessment.errors import ErrorCode, WenpingError
 from assessment.services._common import (
     acting_user_id,
     check_state,
-    invalid,
-    not_one_of,
     check_version,
     current_revision,
+    invalid,
     load_matter,
+    not_one_of,
     record,
     touch,
 )

@@ -184,6 +184,15 @@ def _recorded_rows(entry: AuditEntry) -> dict[str, str]:
     return rows if isinstance(rows, dict) else {}
 
 
+_ROW_DAMAGE = {  # what happened to a watched row → (zh, en), over the entry that recorded it last
+    "edited": ("与审计日志第 {seq} 条记录的内容不符，被绕过系统改动",
+               "differs from what audit entry {seq} recorded: changed outside the application"),
+    "inserted": ("审计日志中没有任何记录，是绕过系统添加的", "has no audit record: added outside the application"),
+    "deleted": ("已不存在，但审计日志第 {seq} 条记录过它，被绕过系统删除",
+                "no longer exists although audit entry {seq} recorded it: deleted outside the application"),
+}
+
+
 @dataclass(frozen=True)
 class RowFinding:
     key: str
@@ -191,21 +200,15 @@ class RowFinding:
     seq: int | None  # the entry that recorded the row last
 
     def problem(self) -> Problem:
-        detail = {
-            "edited": ("与审计日志第 {seq} 条记录的内容不符，被绕过系统改动", "differs from what audit entry {seq} recorded: changed outside the application"),
-            "inserted": ("审计日志中没有任何记录，是绕过系统添加的", "has no audit record: added outside the application"),
-            "deleted": ("已不存在，但审计日志第 {seq} 条记录过它，被绕过系统删除", "no longer exists although audit entry {seq} recorded it: deleted outside the application"),
-        }[self.what]
-        return Problem(ErrorCode.STORE_ROW_CHANGED, {"row": self.key, "detail": detail[0].format(seq=self.seq),
-                                                     "detail_en": detail[1].format(seq=self.seq)}, Location(id=self.key))
+        zh, en = _ROW_DAMAGE[self.what]
+        return Problem(ErrorCode.STORE_ROW_CHANGED, {"row": self.key, "detail": zh.format(seq=self.seq),
+                                                     "detail_en": en.format(seq=self.seq)}, Location(id=self.key))
 
 
 def _check_rows(session: Session, recorded: dict[str, tuple[int, str]]) -> list[RowFinding]:
     found, seen = [], set()
-    for table in Base.metadata.sorted_tables:
-        if table.name not in WATCHED:
-            continue
-        model = next(m.class_ for m in Base.registry.mappers if m.local_table is table)
+    watched = sorted((m.class_ for m in Base.registry.mappers if m.local_table.name in WATCHED), key=lambda c: c.__tablename__)
+    for model in watched:
         for row in session.execute(select(model).execution_options(yield_per=2000)).scalars():
             key = row_key(row)
             seen.add(key)

@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import text
 
 from assessment.errors import WenpingError
 from assessment.services import audit_service, dashboard, followup, review, submissions
